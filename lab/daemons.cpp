@@ -1,0 +1,160 @@
+#include "daemons.h"
+
+#include <map>
+#include <thread>
+
+#include "process.h"
+
+namespace mailng::lab {
+namespace {
+
+using Status = Result<bool, std::string>;
+
+std::vector<std::string> daemon_services(const std::string& daemon, Role role) {
+    static const std::map<std::string, std::vector<std::string>> relay{
+        {"postfix", {"smtp", "submission", "reinject"}},
+        {"dovecot", {"imap", "pop3", "sieve", "director"}},
+        {"amavisd", {"amavis"}}};
+    static const std::map<std::string, std::vector<std::string>> backend{
+        {"postfix", {"smtp"}},
+        {"dovecot", {"imap", "pop3", "sieve", "lmtp", "sasl", "quota_status"}}};
+    if (daemon == "sshd")
+        return {"ssh"};
+    if (daemon == "slapd")
+        return {"ldap"};
+    if (role == Role::client)
+        return daemon == "postfix" ? std::vector<std::string>{"smtp"} : std::vector<std::string>{};
+    const auto& table = role == Role::relay ? relay : backend;
+    auto found = table.find(daemon);
+    return found == table.end() ? std::vector<std::string>{} : found->second;
+}
+
+std::vector<std::string> daemons_of(Role role) {
+    switch (role) {
+    case Role::directory: return {"slapd", "sshd"};
+    case Role::relay: return {"amavisd", "postfix", "dovecot", "sshd"};
+    case Role::backend: return {"postfix", "dovecot", "sshd"};
+    case Role::client: return {"postfix", "sshd"};
+    }
+    return {};
+}
+
+std::string pid_file_of(const std::string& daemon, const Host& host, const Layout& layout) {
+    if (daemon == "postfix")
+        return host.paths.postfix_queue_dir + "/pid/master.pid";
+    if (daemon == "dovecot")
+        return host.paths.dovecot_base_dir + "/master.pid";
+    if (daemon == "amavisd")
+        return host.paths.amavis_home + "/amavisd.pid";
+    if (daemon == "slapd")
+        return layout.ldap_dir() + "/run/slapd.pid";
+    return layout.host_dir(host.name) + "/sshd.pid";
+}
+
+Status run_step(const std::vector<std::string>& argv, const std::string& log_hint) {
+    auto result = run_command(argv);
+    if (result.exit_code == 0)
+        return true;
+    return unexpected(describe(argv) + " failed (exit " + std::to_string(result.exit_code) +
+                      "): " + result.output + (log_hint.empty() ? "" : " [log: " + log_hint + "]"));
+}
+
+Status start_postfix(const Host& host) {
+    const auto& dir = host.paths.postfix_config_dir;
+    if (auto checked = run_step({"postfix", "-c", dir, "check"}, host.paths.postfix_maillog); !checked)
+        return checked;
+    return run_step({"postfix", "-c", dir, "start"}, host.paths.postfix_maillog);
+}
+
+Status spawned(int pid, DaemonRecord& record, const std::string& log) {
+    if (pid <= 0)
+        return unexpected("cannot start " + record.name + " on " + record.host);
+    record.pid = pid;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (!process_alive(pid))
+        return unexpected(record.name + " on " + record.host + " exited at once; see " + log);
+    return true;
+}
+
+Status start_slapd(DaemonRecord& record, const Layout& layout, const Host& host, const Cluster& cluster) {
+    const std::string log = layout.log_dir(host.name) + "/slapd.log";
+    const std::string url = "ldap://" + host.address + ":" + std::to_string(cluster.ports.ldap) + "/";
+    // -d keeps slapd in the foreground, the only way it logs anywhere but syslog.
+    int pid = spawn_detached({"slapd", "-h", url, "-f", layout.ldap_dir() + "/slapd.conf",
+                              "-d", "stats"}, log);
+    return spawned(pid, record, log);
+}
+
+Status start_amavisd(DaemonRecord& record, const Host& host) {
+    const std::string log = host.paths.amavis_log + ".out";
+    int pid = spawn_detached({"amavisd", "-c", host.paths.amavis_config, "foreground"}, log);
+    return spawned(pid, record, log);
+}
+
+Status start_sshd(const Layout& layout, const Host& host) {
+    const std::string dir = layout.host_dir(host.name);
+    return run_step({"/usr/sbin/sshd", "-f", dir + "/sshd_config", "-E",
+                     layout.log_dir(host.name) + "/sshd.log"}, layout.log_dir(host.name) + "/sshd.log");
+}
+
+Status start_by_name(DaemonRecord& record, const Layout& layout, const Host& host,
+                     const Cluster& cluster) {
+    if (record.name == "postfix")
+        return start_postfix(host);
+    if (record.name == "dovecot")
+        return run_step({"dovecot", "-c", host.paths.dovecot_config}, host.paths.dovecot_log);
+    if (record.name == "amavisd")
+        return start_amavisd(record, host);
+    if (record.name == "slapd")
+        return start_slapd(record, layout, host, cluster);
+    return start_sshd(layout, host);
+}
+
+} // namespace
+
+std::vector<std::string> services_of(Role role) {
+    std::vector<std::string> services;
+    for (const auto& daemon : daemons_of(role))
+        for (const auto& service : daemon_services(daemon, role))
+            services.push_back(service);
+    return services;
+}
+
+int port_of(const Ports& p, const std::string& service) {
+    static const std::map<std::string, int Ports::*> members{
+        {"smtp", &Ports::smtp}, {"submission", &Ports::submission}, {"imap", &Ports::imap},
+        {"pop3", &Ports::pop3}, {"lmtp", &Ports::lmtp}, {"sieve", &Ports::sieve},
+        {"director", &Ports::director}, {"sasl", &Ports::sasl},
+        {"quota_status", &Ports::quota_status}, {"amavis", &Ports::amavis},
+        {"reinject", &Ports::reinject}, {"policy", &Ports::policy},
+        {"bridge", &Ports::bridge}, {"ldap", &Ports::ldap}, {"ssh", &Ports::ssh}};
+    auto found = members.find(service);
+    return found == members.end() ? 0 : p.*(found->second);
+}
+
+std::vector<DaemonRecord> plan_daemons(const Layout& layout, const Cluster& cluster) {
+    std::vector<DaemonRecord> plan;
+    for (const auto& host : cluster.hosts)
+        for (const auto& daemon : daemons_of(host.role)) {
+            DaemonRecord record{host.name, daemon, pid_file_of(daemon, host, layout), 0, {}};
+            for (const auto& service : daemon_services(daemon, host.role))
+                record.endpoints.push_back({host.address, port_of(cluster.ports, service), service});
+            plan.push_back(record);
+        }
+    return plan;
+}
+
+Result<bool, std::string> start_daemon(DaemonRecord& record, const Layout& layout,
+                                       const Cluster& cluster) {
+    const Host* host = cluster.find_host(record.host);
+    if (!host)
+        return unexpected("no host " + record.host);
+    auto started = start_by_name(record, layout, *host, cluster);
+    if (!started)
+        return started;
+    if (int pid = live_pid_from_file(record.pid_file))
+        record.pid = pid;
+    return true;
+}
+
+} // namespace mailng::lab

@@ -1,0 +1,29 @@
+// Which daemons each lab host runs, on which endpoints, and how to start each one.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "layout.h"
+#include "mailng/cluster.h"
+#include "mailng/result.h"
+#include "state.h"
+
+namespace mailng::lab {
+
+/// Every daemon the lab runs for `cluster`, in start order, with its pid file and the
+/// endpoints it must answer on.
+std::vector<DaemonRecord> plan_daemons(const Layout& layout, const Cluster& cluster);
+
+/// Starts `record`'s daemon and fills in its pid; the error says what failed and
+/// where its log is.
+Result<bool, std::string> start_daemon(DaemonRecord& record, const Layout& layout,
+                                       const Cluster& cluster);
+
+/// The services (lab.json `ports`) a host of `role` offers.
+std::vector<std::string> services_of(Role role);
+
+/// The port of `service` in `ports` (0 for an unknown service).
+int port_of(const Ports& ports, const std::string& service);
+
+} // namespace mailng::lab
