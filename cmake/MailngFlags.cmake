@@ -12,3 +12,7 @@ if(MAILNG_SANITIZE)
         -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
     target_link_options(mailng_flags INTERFACE -fsanitize=address,undefined)
 endif()
+if(MAILNG_FUZZ)
+    # Coverage instrumentation for the libraries the fuzz targets link.
+    target_compile_options(mailng_flags INTERFACE -fsanitize=fuzzer-no-link)
+endif()

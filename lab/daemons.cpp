@@ -31,10 +31,14 @@ std::vector<std::string> daemon_services(const std::string& daemon, Role role) {
 
 std::vector<std::string> daemons_of(Role role) {
     switch (role) {
-    case Role::directory: return {"slapd", "sshd"};
-    case Role::relay: return {"amavisd", "postfix", "dovecot", "sshd"};
-    case Role::backend: return {"postfix", "dovecot", "sshd"};
-    case Role::client: return {"postfix", "sshd"};
+    case Role::directory:
+        return {"slapd", "sshd"};
+    case Role::relay:
+        return {"amavisd", "postfix", "dovecot", "sshd"};
+    case Role::backend:
+        return {"postfix", "dovecot", "sshd"};
+    case Role::client:
+        return {"postfix", "sshd"};
     }
     return {};
 }
@@ -51,17 +55,20 @@ std::string pid_file_of(const std::string& daemon, const Host& host, const Layou
     return layout.host_dir(host.name) + "/sshd.pid";
 }
 
-Status run_step(const std::vector<std::string>& argv, const std::string& log_hint) {
-    auto result = run_command(argv);
+// Output goes to `log`, next to what the daemon itself logs there.
+Status run_step(const std::vector<std::string>& argv, const std::string& log) {
+    auto result = run_daemonizing(argv, log);
     if (result.exit_code == 0)
         return true;
-    return unexpected(describe(argv) + " failed (exit " + std::to_string(result.exit_code) +
-                      "): " + result.output + (log_hint.empty() ? "" : " [log: " + log_hint + "]"));
+    std::string what = result.timed_out ? " did not return in time"
+                                        : " failed (exit " + std::to_string(result.exit_code) + ")";
+    return unexpected(describe(argv) + what + "; see " + log);
 }
 
 Status start_postfix(const Host& host) {
     const auto& dir = host.paths.postfix_config_dir;
-    if (auto checked = run_step({"postfix", "-c", dir, "check"}, host.paths.postfix_maillog); !checked)
+    if (auto checked = run_step({"postfix", "-c", dir, "check"}, host.paths.postfix_maillog);
+        !checked)
         return checked;
     return run_step({"postfix", "-c", dir, "start"}, host.paths.postfix_maillog);
 }
@@ -76,12 +83,14 @@ Status spawned(int pid, DaemonRecord& record, const std::string& log) {
     return true;
 }
 
-Status start_slapd(DaemonRecord& record, const Layout& layout, const Host& host, const Cluster& cluster) {
+Status start_slapd(DaemonRecord& record, const Layout& layout, const Host& host,
+                   const Cluster& cluster) {
     const std::string log = layout.log_dir(host.name) + "/slapd.log";
-    const std::string url = "ldap://" + host.address + ":" + std::to_string(cluster.ports.ldap) + "/";
+    const std::string url =
+        "ldap://" + host.address + ":" + std::to_string(cluster.ports.ldap) + "/";
     // -d keeps slapd in the foreground, the only way it logs anywhere but syslog.
-    int pid = spawn_detached({"slapd", "-h", url, "-f", layout.ldap_dir() + "/slapd.conf",
-                              "-d", "stats"}, log);
+    int pid = spawn_detached(
+        {"slapd", "-h", url, "-f", layout.ldap_dir() + "/slapd.conf", "-d", "stats"}, log);
     return spawned(pid, record, log);
 }
 
@@ -94,7 +103,8 @@ Status start_amavisd(DaemonRecord& record, const Host& host) {
 Status start_sshd(const Layout& layout, const Host& host) {
     const std::string dir = layout.host_dir(host.name);
     return run_step({"/usr/sbin/sshd", "-f", dir + "/sshd_config", "-E",
-                     layout.log_dir(host.name) + "/sshd.log"}, layout.log_dir(host.name) + "/sshd.log");
+                     layout.log_dir(host.name) + "/sshd.log"},
+                    layout.log_dir(host.name) + "/sshd.log");
 }
 
 Status start_by_name(DaemonRecord& record, const Layout& layout, const Host& host,
@@ -121,13 +131,21 @@ std::vector<std::string> services_of(Role role) {
 }
 
 int port_of(const Ports& p, const std::string& service) {
-    static const std::map<std::string, int Ports::*> members{
-        {"smtp", &Ports::smtp}, {"submission", &Ports::submission}, {"imap", &Ports::imap},
-        {"pop3", &Ports::pop3}, {"lmtp", &Ports::lmtp}, {"sieve", &Ports::sieve},
-        {"director", &Ports::director}, {"sasl", &Ports::sasl},
-        {"quota_status", &Ports::quota_status}, {"amavis", &Ports::amavis},
-        {"reinject", &Ports::reinject}, {"policy", &Ports::policy},
-        {"bridge", &Ports::bridge}, {"ldap", &Ports::ldap}, {"ssh", &Ports::ssh}};
+    static const std::map<std::string, int Ports::*> members{{"smtp", &Ports::smtp},
+                                                             {"submission", &Ports::submission},
+                                                             {"imap", &Ports::imap},
+                                                             {"pop3", &Ports::pop3},
+                                                             {"lmtp", &Ports::lmtp},
+                                                             {"sieve", &Ports::sieve},
+                                                             {"director", &Ports::director},
+                                                             {"sasl", &Ports::sasl},
+                                                             {"quota_status", &Ports::quota_status},
+                                                             {"amavis", &Ports::amavis},
+                                                             {"reinject", &Ports::reinject},
+                                                             {"policy", &Ports::policy},
+                                                             {"bridge", &Ports::bridge},
+                                                             {"ldap", &Ports::ldap},
+                                                             {"ssh", &Ports::ssh}};
     auto found = members.find(service);
     return found == members.end() ? 0 : p.*(found->second);
 }
@@ -138,7 +156,8 @@ std::vector<DaemonRecord> plan_daemons(const Layout& layout, const Cluster& clus
         for (const auto& daemon : daemons_of(host.role)) {
             DaemonRecord record{host.name, daemon, pid_file_of(daemon, host, layout), 0, {}};
             for (const auto& service : daemon_services(daemon, host.role))
-                record.endpoints.push_back({host.address, port_of(cluster.ports, service), service});
+                record.endpoints.push_back(
+                    {host.address, port_of(cluster.ports, service), service});
             plan.push_back(record);
         }
     return plan;

@@ -37,14 +37,17 @@ FixtureGroup group_from(const toml::table& table) {
 Json user_ldif(const FixtureUser& user, const std::string& domain) {
     Json aliases = Json::array();
     for (const auto& alias : user.aliases)
-        aliases.push_back({{"address", alias + "@" + domain}});
-    Json forwards = Json::array();
-    for (const auto& forward : user.forwards)
-        forwards.push_back({{"address", forward}});
-    return {{"uid", user.uid}, {"cn", user.cn}, {"sn", user.sn},
-            {"mail", user.uid + "@" + domain}, {"password", user.password},
+        aliases.push_back(alias + "@" + domain);
+    Json forwards = user.forwards;
+    return {{"uid", user.uid},
+            {"cn", user.cn},
+            {"sn", user.sn},
+            {"mail", user.uid + "@" + domain},
+            {"password", user.password},
             {"quota", user.quota ? std::to_string(*user.quota) : std::string{}},
-            {"status", user.status}, {"aliases", aliases}, {"forwards", forwards}};
+            {"status", user.status},
+            {"aliases", aliases},
+            {"forwards", forwards}};
 }
 
 } // namespace
@@ -80,8 +83,8 @@ nlohmann::json fixtures_ldif_context(const Fixtures& fixtures, const std::string
         Json members = Json::array();
         for (const auto& uid : group.members)
             members.push_back({{"dn", "uid=" + uid + ",ou=people," + base}});
-        groups.push_back({{"cn", group.cn}, {"mail", group.cn + "@" + domain},
-                          {"members", members}});
+        groups.push_back(
+            {{"cn", group.cn}, {"mail", group.cn + "@" + domain}, {"members", members}});
     }
     return {{"users", users}, {"groups", groups}};
 }
@@ -89,10 +92,10 @@ nlohmann::json fixtures_ldif_context(const Fixtures& fixtures, const std::string
 nlohmann::json fixtures_lab_json(const Fixtures& fixtures, const std::string& domain) {
     Json users = Json::array();
     for (const auto& user : fixtures.users) {
-        Json entry = {{"uid", user.uid}, {"address", user.uid + "@" + domain},
-                      {"password", user.password},
-                      {"status", user.status.empty() ? "active" : user.status},
-                      {"aliases", Json::array()}, {"forwards", user.forwards}};
+        Json entry = {
+            {"uid", user.uid},           {"address", user.uid + "@" + domain},
+            {"password", user.password}, {"status", user.status.empty() ? "active" : user.status},
+            {"aliases", Json::array()},  {"forwards", user.forwards}};
         for (const auto& alias : user.aliases)
             entry["aliases"].push_back(alias + "@" + domain);
         if (user.quota)

@@ -13,15 +13,15 @@ namespace mailng::lab {
 
 struct FixtureUser {
     std::string uid, cn, sn, password;
-    std::vector<std::string> aliases;      // local parts in the primary domain
-    std::vector<std::string> forwards;     // full addresses
-    std::optional<long long> quota;        // bytes
-    std::string status;                    // "" (active), "active" or "inactive"
+    std::vector<std::string> aliases;  // local parts in the primary domain
+    std::vector<std::string> forwards; // full addresses
+    std::optional<long long> quota;    // bytes
+    std::string status;                // "" (active), "active" or "inactive"
 };
 
 struct FixtureGroup {
     std::string cn;
-    std::vector<std::string> members;      // uids
+    std::vector<std::string> members; // uids
 };
 
 struct Fixtures {

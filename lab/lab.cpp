@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -59,6 +60,31 @@ std::vector<std::string> taken_ports(const std::vector<DaemonRecord>& plan) {
     return taken;
 }
 
+// Postfix binds only addresses that an interface carries; the lab adds its hosts'
+// addresses to lo and takes back exactly those it added.
+Result<bool, std::string> add_loopback_addresses(const Layout& layout, const Cluster& cluster) {
+    std::string added;
+    for (const auto& host : cluster.hosts) {
+        if (address_is_local(host.address))
+            continue;
+        auto result = run_command({"ip", "addr", "add", host.address + "/32", "dev", "lo"});
+        if (result.exit_code != 0)
+            return unexpected("cannot add " + host.address + " to lo: " + result.output);
+        added += host.address + "\n";
+        write_file(layout.added_addresses(), added, 0644);
+    }
+    return true;
+}
+
+void remove_loopback_addresses(const Layout& layout) {
+    std::istringstream lines(read_file(layout.added_addresses()));
+    for (std::string address; std::getline(lines, address);)
+        if (!address.empty())
+            run_command({"ip", "addr", "del", address + "/32", "dev", "lo"});
+    std::error_code ec;
+    fs::remove(layout.added_addresses(), ec);
+}
+
 int stop_all(const Layout& layout) {
     auto records = read_state(layout.state_file());
     int left = 0;
@@ -69,6 +95,8 @@ int stop_all(const Layout& layout) {
                       << ") did not stop\n";
             ++left;
         }
+    if (left == 0)
+        remove_loopback_addresses(layout);
     return left;
 }
 
@@ -76,10 +104,12 @@ Json host_json(const Host& host, const Cluster& cluster, const Layout& layout) {
     Json ports = Json::object();
     for (const auto& service : services_of(host.role))
         ports[service] = port_of(cluster.ports, service);
-    Json json = {{"role", std::string(role_name(host.role))}, {"address", host.address},
-                 {"fqdn", host.fqdn}, {"ports", ports},
-                 {"agent_command", "mailng-agent --config " + layout.host_dir(host.name) +
-                                       "/agent.toml stdio"}};
+    Json json = {{"role", std::string(role_name(host.role))},
+                 {"address", host.address},
+                 {"fqdn", host.fqdn},
+                 {"ports", ports},
+                 {"agent_command",
+                  "mailng-agent --config " + layout.host_dir(host.name) + "/agent.toml stdio"}};
     if (host.role != Role::directory)
         json["postfix_config_dir"] = host.paths.postfix_config_dir;
     if (host.role == Role::relay || host.role == Role::backend)
@@ -95,32 +125,34 @@ Json lab_json(const Cluster& cluster, const Layout& layout, const Fixtures& fixt
         hosts[host.name] = host_json(host, cluster, layout);
     auto directory = cluster.hosts_with_role(Role::directory);
     Json fixture_json = fixtures_lab_json(fixtures, cluster.domain);
-    return {{"hosts", hosts},
-            {"domain", cluster.domain},
-            {"ldap", {{"uri", cluster.ldap.uri}, {"base", cluster.ldap.base},
-                      {"root_dn", "cn=admin," + cluster.ldap.base},
-                      {"root_password", read_file(layout.ldap_root_secret())},
-                      {"bind_dn", cluster.ldap.bind_dn},
-                      {"bind_password_file", layout.ldap_secret()}}},
-            {"ssh", {{"user", "root"}, {"key", layout.client_key()},
-                     {"known_hosts", layout.known_hosts()}}},
-            {"cluster_file", cluster.source_file},
-            {"users", fixture_json["users"]},
-            {"lists", fixture_json["lists"]},
-            {"outside_address", "127.0.2.1"},
-            {"mail_root", layout.mail_root() + "/maildirs"},
-            {"tls", {{"cert", layout.tls_cert()}}}};
+    return {
+        {"hosts", hosts},
+        {"domain", cluster.domain},
+        {"ldap",
+         {{"uri", cluster.ldap.uri},
+          {"base", cluster.ldap.base},
+          {"root_dn", "cn=admin," + cluster.ldap.base},
+          {"root_password", read_file(layout.ldap_root_secret())},
+          {"bind_dn", cluster.ldap.bind_dn},
+          {"bind_password_file", layout.ldap_secret()}}},
+        {"ssh",
+         {{"user", "root"}, {"key", layout.client_key()}, {"known_hosts", layout.known_hosts()}}},
+        {"cluster_file", cluster.source_file},
+        {"users", fixture_json["users"]},
+        {"lists", fixture_json["lists"]},
+        {"outside_address", "127.0.2.1"},
+        {"mail_root", layout.mail_root() + "/maildirs"},
+        {"tls", {{"cert", layout.tls_cert()}}}};
 }
 
 Result<bool, std::string> prepare(const Layout& layout, const Cluster& cluster,
                                   const Fixtures& fixtures, const std::string& resources) {
-    for (auto step : {prepare_lab_dir(layout), make_credentials(layout, cluster),
-                      write_host_files(layout, cluster, resources),
-                      write_directory(layout, cluster, fixtures, resources),
-                      write_sshd_configs(layout, cluster, resources)})
-        if (!step)
-            return step;
-    return true;
+    return in_order({[&] { return prepare_lab_dir(layout); },
+                     [&] { return add_loopback_addresses(layout, cluster); },
+                     [&] { return make_credentials(layout, cluster); },
+                     [&] { return write_host_files(layout, cluster, resources); },
+                     [&] { return write_directory(layout, cluster, fixtures, resources); },
+                     [&] { return write_sshd_configs(layout, cluster, resources); }});
 }
 
 Result<bool, std::string> start_all(const Layout& layout, const Cluster& cluster) {
@@ -128,7 +160,7 @@ Result<bool, std::string> start_all(const Layout& layout, const Cluster& cluster
     std::vector<DaemonRecord> started;
     for (auto& record : plan) {
         started.push_back(record);
-        write_state(layout.state_file(), started);   // before the start: down must see it
+        write_state(layout.state_file(), started); // before the start: down must see it
         if (auto ok = start_daemon(started.back(), layout, cluster); !ok)
             return ok;
         write_state(layout.state_file(), started);
@@ -140,7 +172,8 @@ Result<bool, std::string> wait_for_all(const Layout& layout) {
     auto deadline = Clock::now() + startup_deadline;
     for (const auto& record : read_state(layout.state_file()))
         for (const auto& e : record.endpoints) {
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+            auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
             std::string banner = (e.service == "smtp" || e.service == "amavis") ? "220" : "";
             if (!wait_until_answering(e.address, e.port, banner, left))
                 return unexpected(record.name + " on " + record.host + " does not answer on " +
@@ -161,6 +194,10 @@ Result<Cluster, int> load_lab_cluster(const Options& options, const Layout& layo
     if (!cluster) {
         for (const auto& problem : cluster.error())
             std::cerr << problem.to_string() << "\n";
+        return unexpected(2);
+    }
+    if (cluster->hosts_with_role(Role::directory).empty()) {
+        std::cerr << cluster->source_file << ": the lab needs a host with role \"directory\"\n";
         return unexpected(2);
     }
     apply_lab_paths(*cluster, layout);
@@ -200,8 +237,8 @@ int lab_up(const Options& options) {
     if (!write_file(layout.lab_json(), lab_json(*cluster, layout, *fixtures).dump(2) + "\n", 0600))
         return fail_up(layout, "cannot write " + layout.lab_json());
     auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - begin);
-    std::cout << "mailng-lab: up in " << layout.dir << " (" << took.count() / 1000.0
-              << " s); see " << layout.lab_json() << "\n";
+    std::cout << "mailng-lab: up in " << layout.dir << " (" << took.count() / 1000.0 << " s); see "
+              << layout.lab_json() << "\n";
     return 0;
 }
 

@@ -6,9 +6,9 @@
 namespace mailng::lab {
 
 struct Options {
-    std::string dir;            // the lab directory (created if missing)
-    std::string cluster_file;   // default: resources/lab/cluster.toml
-    std::string resource_dir;   // default: the build's resources/
+    std::string dir;          // the lab directory (created if missing)
+    std::string cluster_file; // default: resources/lab/cluster.toml
+    std::string resource_dir; // default: the build's resources/
     bool verbose = false;
 };
 

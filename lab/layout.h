@@ -9,10 +9,11 @@
 namespace mailng::lab {
 
 struct Layout {
-    std::string dir;                      // absolute
+    std::string dir; // absolute
 
     std::string lab_json() const { return dir + "/lab.json"; }
     std::string state_file() const { return dir + "/state.json"; }
+    std::string added_addresses() const { return dir + "/loopback-addresses"; }
     std::string marker() const { return dir + "/.mailng-lab"; }
     std::string secrets() const { return dir + "/secrets"; }
     std::string ldap_secret() const { return secrets() + "/ldap.secret"; }

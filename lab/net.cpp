@@ -1,6 +1,7 @@
 #include "net.h"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -66,8 +67,23 @@ bool port_is_free(const std::string& address, int port) {
     return bind(s.fd(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
 }
 
-bool wait_until_answering(const std::string& address, int port,
-                          const std::string& banner_prefix,
+bool address_is_local(const std::string& address) {
+    ifaddrs* list = nullptr;
+    if (getifaddrs(&list) != 0)
+        return false;
+    bool found = false;
+    char text[INET6_ADDRSTRLEN];
+    for (ifaddrs* entry = list; entry && !found; entry = entry->ifa_next) {
+        if (!entry->ifa_addr || entry->ifa_addr->sa_family != AF_INET)
+            continue;
+        auto* sa = reinterpret_cast<sockaddr_in*>(entry->ifa_addr);
+        found = inet_ntop(AF_INET, &sa->sin_addr, text, sizeof text) && address == text;
+    }
+    freeifaddrs(list);
+    return found;
+}
+
+bool wait_until_answering(const std::string& address, int port, const std::string& banner_prefix,
                           std::chrono::milliseconds timeout) {
     auto deadline = Clock::now() + timeout;
     while (Clock::now() < deadline) {

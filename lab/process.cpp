@@ -64,8 +64,7 @@ int wait_exit_code(pid_t pid) {
 
 } // namespace
 
-CommandResult run_command(const std::vector<std::string>& argv,
-                          std::chrono::milliseconds timeout) {
+CommandResult run_command(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
     CommandResult result;
     int fds[2];
     if (argv.empty() || pipe2(fds, O_CLOEXEC) != 0)
@@ -86,6 +85,33 @@ CommandResult run_command(const std::vector<std::string>& argv,
     }
     int code = wait_exit_code(pid);
     result.exit_code = finished ? code : -1;
+    return result;
+}
+
+CommandResult run_daemonizing(const std::vector<std::string>& argv, const std::string& log_file,
+                              std::chrono::milliseconds timeout) {
+    CommandResult result;
+    int log_fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (argv.empty() || log_fd < 0)
+        return result;
+    pid_t pid = fork();
+    if (pid == 0)
+        exec_child(argv, log_fd);
+    close(log_fd);
+    if (pid < 0)
+        return result;
+    auto deadline = Clock::now() + timeout;
+    int status = 0;
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (Clock::now() >= deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            result.timed_out = true;
+            return result;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return result;
 }
 

@@ -9,15 +9,21 @@
 namespace mailng::lab {
 
 struct CommandResult {
-    int exit_code = -1;          // -1: did not run or did not finish in time
+    int exit_code = -1; // -1: did not run or did not finish in time
     bool timed_out = false;
-    std::string output;          // stdout and stderr, interleaved
+    std::string output; // stdout and stderr, interleaved
 };
 
 /// Runs argv[0] (looked up in PATH) with `argv`, waits at most `timeout`, kills it
 /// after that. Never throws.
 CommandResult run_command(const std::vector<std::string>& argv,
                           std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+/// Runs a command that daemonizes (postfix start, dovecot, sshd): its output goes to
+/// `log_file`, not a pipe, because the daemon it leaves behind keeps the descriptors.
+/// Waits at most `timeout` for the command itself to exit.
+CommandResult run_daemonizing(const std::vector<std::string>& argv, const std::string& log_file,
+                              std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 /// Starts `argv` in a new session with stdout and stderr appended to `log_file`, and
 /// returns its pid at once (or -1). For daemons that only log to a terminal.

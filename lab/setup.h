@@ -2,6 +2,8 @@
 // rendered configuration and the directories each daemon insists on owning.
 #pragma once
 
+#include <functional>
+#include <initializer_list>
 #include <string>
 
 #include "fixtures.h"
@@ -12,6 +14,10 @@
 namespace mailng::lab {
 
 using Status = Result<bool, std::string>;
+using Step = std::function<Status()>;
+
+/// Runs `steps` in order and stops at the first that fails, returning its error.
+Status in_order(std::initializer_list<Step> steps);
 
 /// Empties a previous lab in `layout.dir` (only one that carries the lab's marker) and
 /// creates the skeleton. Refuses a non-empty directory that is not a lab.

@@ -17,11 +17,14 @@ std::vector<DaemonRecord> read_state(const std::string& path) {
     if (!json.is_array())
         return records;
     for (const auto& item : json) {
-        DaemonRecord record{item.value("host", ""), item.value("name", ""),
-                            item.value("pid_file", ""), item.value("pid", 0), {}};
+        DaemonRecord record{item.value("host", ""),
+                            item.value("name", ""),
+                            item.value("pid_file", ""),
+                            item.value("pid", 0),
+                            {}};
         for (const auto& e : item.value("endpoints", Json::array()))
-            record.endpoints.push_back({e.value("address", ""), e.value("port", 0),
-                                        e.value("service", "")});
+            record.endpoints.push_back(
+                {e.value("address", ""), e.value("port", 0), e.value("service", "")});
         records.push_back(record);
     }
     return records;
@@ -33,8 +36,11 @@ bool write_state(const std::string& path, const std::vector<DaemonRecord>& recor
         Json endpoints = Json::array();
         for (const auto& e : r.endpoints)
             endpoints.push_back({{"address", e.address}, {"port", e.port}, {"service", e.service}});
-        json.push_back({{"host", r.host}, {"name", r.name}, {"pid_file", r.pid_file},
-                        {"pid", r.pid}, {"endpoints", endpoints}});
+        json.push_back({{"host", r.host},
+                        {"name", r.name},
+                        {"pid_file", r.pid_file},
+                        {"pid", r.pid},
+                        {"endpoints", endpoints}});
     }
     std::ofstream out(path + ".tmp", std::ios::trunc);
     out << json.dump(2) << "\n";

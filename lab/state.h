@@ -10,14 +10,14 @@ namespace mailng::lab {
 struct Endpoint {
     std::string address;
     int port = 0;
-    std::string service;        // "smtp", "imap", ... as in lab.json
+    std::string service; // "smtp", "imap", ... as in lab.json
 };
 
 struct DaemonRecord {
     std::string host;
-    std::string name;           // "postfix", "dovecot", "amavisd", "slapd", "sshd"
-    std::string pid_file;       // authoritative when it names a live process
-    int pid = 0;                // what was started, for daemons that died early
+    std::string name;     // "postfix", "dovecot", "amavisd", "slapd", "sshd"
+    std::string pid_file; // authoritative when it names a live process
+    int pid = 0;          // what was started, for daemons that died early
     std::vector<Endpoint> endpoints;
 };
 

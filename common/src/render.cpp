@@ -40,23 +40,30 @@ MustacheData list_to_mustache(const Json& array) {
 // "when set"; a false value renders as nothing, like the empty string it was.
 MustacheData to_mustache(const Json& value) {
     switch (value.type()) {
-    case Json::value_t::object: return object_to_mustache(value);
-    case Json::value_t::array: return list_to_mustache(value);
-    case Json::value_t::boolean: return MustacheData{value.get<bool>()};
+    case Json::value_t::object:
+        return object_to_mustache(value);
+    case Json::value_t::array:
+        return list_to_mustache(value);
+    case Json::value_t::boolean:
+        return MustacheData{value.get<bool>()};
     case Json::value_t::string: {
         const auto& text = value.get_ref<const std::string&>();
         return text.empty() ? MustacheData{false} : MustacheData{text};
     }
     case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: return MustacheData{value.dump()};
-    case Json::value_t::number_float: return MustacheData{format_number(value.get<double>())};
-    default: return MustacheData{false};
+    case Json::value_t::number_unsigned:
+        return MustacheData{value.dump()};
+    case Json::value_t::number_float:
+        return MustacheData{format_number(value.get<double>())};
+    default:
+        return MustacheData{false};
     }
 }
 
 Json host_summary(const Host& host, bool first, bool last) {
-    return {{"name", host.name}, {"fqdn", host.fqdn}, {"address", host.address},
-            {"role", std::string(role_name(host.role))}, {"first", first}, {"last", last}};
+    return {{"name", host.name},       {"fqdn", host.fqdn},
+            {"address", host.address}, {"role", std::string(role_name(host.role))},
+            {"first", first},          {"last", last}};
 }
 
 Json hosts_of_role(const Cluster& cluster, Role role) {
@@ -68,11 +75,21 @@ Json hosts_of_role(const Cluster& cluster, Role role) {
 }
 
 Json ports_context(const Ports& p) {
-    return {{"smtp", p.smtp}, {"submission", p.submission}, {"imap", p.imap},
-            {"pop3", p.pop3}, {"lmtp", p.lmtp}, {"sieve", p.sieve},
-            {"director", p.director}, {"sasl", p.sasl}, {"quota_status", p.quota_status},
-            {"amavis", p.amavis}, {"reinject", p.reinject}, {"policy", p.policy},
-            {"bridge", p.bridge}, {"ldap", p.ldap}, {"ssh", p.ssh}};
+    return {{"smtp", p.smtp},
+            {"submission", p.submission},
+            {"imap", p.imap},
+            {"pop3", p.pop3},
+            {"lmtp", p.lmtp},
+            {"sieve", p.sieve},
+            {"director", p.director},
+            {"sasl", p.sasl},
+            {"quota_status", p.quota_status},
+            {"amavis", p.amavis},
+            {"reinject", p.reinject},
+            {"policy", p.policy},
+            {"bridge", p.bridge},
+            {"ldap", p.ldap},
+            {"ssh", p.ssh}};
 }
 
 Json paths_context(const HostPaths& p) {
@@ -81,6 +98,7 @@ Json paths_context(const HostPaths& p) {
             {"postfix_data_dir", p.postfix_data_dir},
             {"postfix_maillog", p.postfix_maillog},
             {"dovecot_config", p.dovecot_config},
+            {"dovecot_config_dir", std::filesystem::path(p.dovecot_config).parent_path().string()},
             {"dovecot_base_dir", p.dovecot_base_dir},
             {"dovecot_state_dir", p.dovecot_state_dir},
             {"dovecot_log", p.dovecot_log},
@@ -101,7 +119,8 @@ Json virtual_domains_context(const Cluster& cluster, std::string& names) {
     for (const auto& domain : cluster.virtual_domains) {
         Json users = Json::array();
         for (const auto& [local_part, login] : domain.users)
-            users.push_back({{"local_part", local_part}, {"login", login},
+            users.push_back({{"local_part", local_part},
+                             {"login", login},
                              {"address", local_part + "@" + domain.name},
                              {"target", login + "@" + cluster.domain}});
         list.push_back({{"name", domain.name}, {"users", users}});
@@ -110,16 +129,28 @@ Json virtual_domains_context(const Cluster& cluster, std::string& names) {
     return list;
 }
 
+// Postfix wants IPv6 networks in brackets: [2001:db8::]/32.
+std::string postfix_network(const std::string& cidr) {
+    if (cidr.find(':') == std::string::npos)
+        return cidr;
+    auto slash = cidr.find('/');
+    return "[" + cidr.substr(0, slash) + "]" +
+           (slash == std::string::npos ? "" : cidr.substr(slash));
+}
+
 std::string mynetworks_text(const Cluster& cluster) {
     std::string text;
     for (const auto& entry : cluster.mynetworks)
-        text += (text.empty() ? "" : ", ") + std::string(entry.excluded ? "!" : "") + entry.cidr;
+        text += (text.empty() ? "" : ", ") + std::string(entry.excluded ? "!" : "") +
+                postfix_network(entry.cidr);
     return text;
 }
 
 Json amavis_context(const AmavisPolicy& a) {
-    return {{"tag_level", a.tag_level}, {"spam_level", a.spam_level},
-            {"spammy_level", a.spammy_level}, {"quarantine_level", a.quarantine_level},
+    return {{"tag_level", a.tag_level},
+            {"spam_level", a.spam_level},
+            {"spammy_level", a.spammy_level},
+            {"quarantine_level", a.quarantine_level},
             {"spam_subject_tag", a.spam_subject_tag},
             {"spammy_subject_tag", a.spammy_subject_tag},
             {"admin_address", a.admin_address}};
@@ -132,14 +163,19 @@ Json retention_context(const Retention& r) {
                              {"spam_days", o.spam_days.value_or(r.spam_days)},
                              {"virus_days", o.virus_days.value_or(r.virus_days)},
                              {"trash_days", o.trash_days.value_or(r.trash_days)}});
-    return {{"spam_days", r.spam_days}, {"virus_days", r.virus_days},
-            {"trash_days", r.trash_days}, {"overrides", overrides}};
+    return {{"spam_days", r.spam_days},
+            {"virus_days", r.virus_days},
+            {"trash_days", r.trash_days},
+            {"overrides", overrides}};
 }
 
 Json host_context(const Host& host) {
-    return {{"name", host.name}, {"fqdn", host.fqdn}, {"address", host.address},
+    return {{"name", host.name},
+            {"fqdn", host.fqdn},
+            {"address", host.address},
             {"role", std::string(role_name(host.role))},
-            {"is_relay", host.role == Role::relay}, {"is_backend", host.role == Role::backend},
+            {"is_relay", host.role == Role::relay},
+            {"is_backend", host.role == Role::backend},
             {"is_client", host.role == Role::client},
             {"is_directory", host.role == Role::directory}};
 }
@@ -153,16 +189,19 @@ Json directory_context(const Cluster& cluster) {
 
 Json ldap_context(const Cluster& cluster, const RenderOptions& options) {
     const auto& l = cluster.ldap;
-    return {{"uri", l.uri}, {"base", l.base}, {"bind_dn", l.bind_dn},
+    return {{"uri", l.uri},
+            {"base", l.base},
+            {"bind_dn", l.bind_dn},
             {"bind_password_file", l.bind_password_file},
             {"bind_password", options.ldap_bind_password},
-            {"people_base", "ou=people," + l.base}, {"groups_base", "ou=groups," + l.base}};
+            {"people_base", "ou=people," + l.base},
+            {"groups_base", "ou=groups," + l.base}};
 }
 
 std::string header_for(const Cluster& cluster, const Host& host, const std::string& tmpl) {
-    return "# Generated by mailng " MAILNG_VERSION " from " + cluster.source_file +
-           " for host " + host.name + " (" + std::string(role_name(host.role)) +
-           "), template " + tmpl + ".\n"
+    return "# Generated by mailng " MAILNG_VERSION " from " + cluster.source_file + " for host " +
+           host.name + " (" + std::string(role_name(host.role)) + "), template " + tmpl +
+           ".\n"
            "# Do not edit here: change the cluster file and render again.\n"
            "# Custom blocks follow the manual's ##### convention.";
 }
@@ -200,17 +239,20 @@ std::vector<FileSpec> files_for(const Host& host) {
                   rooted(host, "/etc/fail2ban/filter.d/dovecot-pop3imap.conf"), 0644}};
         break;
     case Role::backend:
-        files = {{"postfix/main.cf.backend", pf + "/main.cf", 0644},
-                 {"postfix/master.cf.backend", pf + "/master.cf", 0644},
-                 {"postfix/ldap-virtual-mailbox.cf", pf + "/ldap-virtual-mailbox.cf", 0640, "postfix"},
-                 {"postfix/ldap-virtual-alias.cf", pf + "/ldap-virtual-alias.cf", 0640, "postfix"},
-                 {"postfix/ldap-virtual-groups.cf", pf + "/ldap-virtual-groups.cf", 0640, "postfix"},
-                 {"postfix/ldap-virtual-forward.cf", pf + "/ldap-virtual-forward.cf", 0640, "postfix"},
-                 {"postfix/virtual-domain-users", pf + "/virtual-domain-users", 0644},
-                 {"dovecot/dovecot.conf.backend", p.dovecot_config, 0644},
-                 {"dovecot/dovecot-ldap.conf.ext",
-                  beside(p.dovecot_config, "dovecot-ldap.conf.ext"), 0640},
-                 {"dovecot/default.sieve", p.sieve_dir + "/default.sieve", 0644}};
+        files = {
+            {"postfix/main.cf.backend", pf + "/main.cf", 0644},
+            {"postfix/master.cf.backend", pf + "/master.cf", 0644},
+            {"postfix/ldap-virtual-mailbox.cf", pf + "/ldap-virtual-mailbox.cf", 0640, "postfix"},
+            {"postfix/ldap-virtual-alias.cf", pf + "/ldap-virtual-alias.cf", 0640, "postfix"},
+            {"postfix/ldap-virtual-groups.cf", pf + "/ldap-virtual-groups.cf", 0640, "postfix"},
+            {"postfix/ldap-virtual-forward.cf", pf + "/ldap-virtual-forward.cf", 0640, "postfix"},
+            {"postfix/ldap-virtual-posixgroups.cf", pf + "/ldap-virtual-posixgroups.cf", 0640,
+             "postfix"},
+            {"postfix/virtual-domain-users", pf + "/virtual-domain-users", 0644},
+            {"dovecot/dovecot.conf.backend", p.dovecot_config, 0644},
+            {"dovecot/dovecot-ldap.conf.ext", beside(p.dovecot_config, "dovecot-ldap.conf.ext"),
+             0640},
+            {"dovecot/default.sieve", p.sieve_dir + "/default.sieve", 0644}};
         break;
     case Role::client:
         files = {{"postfix/main.cf.client", pf + "/main.cf", 0644},
@@ -240,8 +282,10 @@ nlohmann::json render_context(const Cluster& cluster, const Host& host,
     Json virtual_domains = virtual_domains_context(cluster, domain_names);
     return {
         {"header", header_for(cluster, host, "")},
-        {"cluster", {{"name", cluster.name}, {"domain", cluster.domain},
-                     {"source_file", cluster.source_file}}},
+        {"cluster",
+         {{"name", cluster.name},
+          {"domain", cluster.domain},
+          {"source_file", cluster.source_file}}},
         {"virtual_domains", virtual_domains},
         {"virtual_domain_names", domain_names},
         {"has_virtual_domains", !cluster.virtual_domains.empty()},
@@ -277,8 +321,7 @@ Result<std::string, std::string> render_template(const std::string& template_tex
     return text;
 }
 
-Result<std::vector<RenderedFile>, std::string> render_host(const Cluster& cluster,
-                                                           const Host& host,
+Result<std::vector<RenderedFile>, std::string> render_host(const Cluster& cluster, const Host& host,
                                                            const RenderOptions& options,
                                                            const std::string& template_dir) {
     Json context = render_context(cluster, host, options);
@@ -291,7 +334,8 @@ Result<std::vector<RenderedFile>, std::string> render_host(const Cluster& cluste
         auto output = render_template(*text, context);
         if (!output)
             return unexpected(std::string(spec.template_name) + ": " + output.error());
-        rendered.push_back({spec.template_name, spec.path, std::move(*output), spec.mode, spec.group});
+        rendered.push_back(
+            {spec.template_name, spec.path, std::move(*output), spec.mode, spec.group});
     }
     return rendered;
 }

@@ -63,6 +63,8 @@ int write_below(const std::string& out_dir, const mailng::RenderedFile& file) {
     std::filesystem::create_directories(target.parent_path());
     std::ofstream out(target, std::ios::binary | std::ios::trunc);
     out << file.content;
+    out.close();
+    std::filesystem::permissions(target, static_cast<std::filesystem::perms>(file.mode));
     if (!out) {
         std::cerr << target.string() << ": cannot write\n";
         return 1;
@@ -83,7 +85,8 @@ int render_cluster_host(const Args& args) {
         std::cerr << args.at("cluster") << ": no host named " << args.at("host") << "\n";
         return 2;
     }
-    auto dir = args.count("template-dir") ? args.at("template-dir") : mailng::default_template_dir();
+    auto dir =
+        args.count("template-dir") ? args.at("template-dir") : mailng::default_template_dir();
     auto files = mailng::render_host(*cluster, *host, {}, dir);
     if (!files) {
         std::cerr << files.error() << "\n";

@@ -8,6 +8,7 @@ import smtplib
 import ssl
 import time
 import uuid
+import email.utils
 from email.message import EmailMessage
 
 LAB_DIR = os.environ.get("MAILNG_LAB_DIR", "/tmp/mailng-lab")
@@ -50,6 +51,8 @@ def unique_subject(prefix):
 
 def make_message(sender, recipient, subject, body="Hello from the mailng lab.\n"):
     message = EmailMessage()
+    message["Date"] = email.utils.formatdate(localtime=True)
+    message["Message-ID"] = email.utils.make_msgid(domain="lab.example.net")
     message["From"] = sender
     message["To"] = recipient
     message["Subject"] = subject

@@ -154,7 +154,7 @@ struct Cluster {
     Ports ports;
     AmavisPolicy amavis;
     Retention retention;
-    std::map<Role, Thresholds> monitoring;     // relay and backend at least
+    std::map<Role, Thresholds> monitoring;     // every role; Table 7 defaults where absent
     std::vector<Host> hosts;
 
     /// Hosts of one role, in file order.

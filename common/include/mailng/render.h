@@ -16,21 +16,21 @@
 namespace mailng {
 
 struct RenderOptions {
-    std::string ldap_bind_password;   // goes only into files that must carry it
-    bool policy_service = false;      // relays ask mailng-policyd at RCPT
-    bool soft_bounce = false;         // the manual's safety net during changes
-    bool lab = false;                 // lab-only settings: no DNS, loopback quirks
+    std::string ldap_bind_password; // goes only into files that must carry it
+    bool policy_service = false;    // relays ask mailng-policyd at RCPT
+    bool soft_bounce = false;       // the manual's safety net during changes
+    bool lab = false;               // lab-only settings: no DNS, loopback quirks
     std::string daemon_user = "amavis";
     std::string mail_user = "mail";
     std::string mail_group = "mail";
 };
 
 struct RenderedFile {
-    std::string template_name;        // e.g. "postfix/main.cf.relay"
-    std::string path;                 // absolute path on the host
+    std::string template_name; // e.g. "postfix/main.cf.relay"
+    std::string path;          // absolute path on the host
     std::string content;
-    int mode = 0644;                  // 0640 for files that carry a secret
-    std::string group;                // owning group when it matters ("postfix"), else empty
+    int mode = 0644;   // 0640 for files that carry a secret
+    std::string group; // owning group when it matters ("postfix"), else empty
 };
 
 /// The Mustache context for `host`. Every key in resources/templates/README.md is
@@ -46,8 +46,7 @@ Result<std::string, std::string> render_template(const std::string& template_tex
 /// Every file that `host`'s role needs, rendered from the templates in
 /// `template_dir`. Fails with "TEMPLATE: message" on the first template that is
 /// missing or does not render.
-Result<std::vector<RenderedFile>, std::string> render_host(const Cluster& cluster,
-                                                           const Host& host,
+Result<std::vector<RenderedFile>, std::string> render_host(const Cluster& cluster, const Host& host,
                                                            const RenderOptions& options,
                                                            const std::string& template_dir);
 
