@@ -87,17 +87,16 @@ void remove_loopback_addresses(const Layout& layout) {
 
 int stop_all(const Layout& layout) {
     auto records = read_state(layout.state_file());
-    int left = 0;
-    // Reverse start order: the directory goes last, as its clients stop first.
-    for (auto it = records.rbegin(); it != records.rend(); ++it)
-        if (int pid = live_pid(*it); pid && !stop_process(pid)) {
-            std::cerr << "mailng-lab: " << it->name << " on " << it->host << " (pid " << pid
-                      << ") did not stop\n";
-            ++left;
-        }
-    if (left == 0)
+    std::vector<int> pids;
+    for (const auto& record : records)
+        if (int pid = live_pid(record))
+            pids.push_back(pid);
+    auto survivors = stop_processes(pids);
+    for (int pid : survivors)
+        std::cerr << "mailng-lab: pid " << pid << " did not stop\n";
+    if (survivors.empty())
         remove_loopback_addresses(layout);
-    return left;
+    return static_cast<int>(survivors.size());
 }
 
 Json host_json(const Host& host, const Cluster& cluster, const Layout& layout) {

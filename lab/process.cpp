@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 namespace mailng::lab {
@@ -128,15 +129,24 @@ int spawn_detached(const std::vector<std::string>& argv, const std::string& log_
     return pid;
 }
 
+// A zombie has exited; only its parent has not collected it yet (in some containers
+// pid 1 never does), so it counts as gone.
+static bool is_zombie(int pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), {});
+    auto close_paren = text.rfind(')');
+    return close_paren != std::string::npos && text.size() > close_paren + 2 &&
+           text[close_paren + 2] == 'Z';
+}
+
 bool process_alive(int pid) {
     if (pid <= 0)
         return false;
-    // Reap it if it is our own child that has exited, so that it does not linger
-    // as a zombie that kill(0) still reports as present.
+    // Reap it if it is our own child that has exited.
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid)
         return false;
-    return kill(pid, 0) == 0 || errno == EPERM;
+    return (kill(pid, 0) == 0 || errno == EPERM) && !is_zombie(pid);
 }
 
 int live_pid_from_file(const std::string& pid_file) {
@@ -147,19 +157,27 @@ int live_pid_from_file(const std::string& pid_file) {
     return pid;
 }
 
-bool stop_process(int pid, std::chrono::milliseconds grace) {
-    if (!process_alive(pid))
-        return true;
-    kill(pid, SIGTERM);
+static std::vector<int> still_alive(const std::vector<int>& pids) {
+    std::vector<int> alive;
+    for (int pid : pids)
+        if (process_alive(pid))
+            alive.push_back(pid);
+    return alive;
+}
+
+std::vector<int> stop_processes(const std::vector<int>& pids, std::chrono::milliseconds grace) {
+    for (int pid : still_alive(pids))
+        kill(pid, SIGTERM);
     auto deadline = Clock::now() + grace;
-    while (Clock::now() < deadline) {
-        if (!process_alive(pid))
-            return true;
+    auto alive = still_alive(pids);
+    while (!alive.empty() && Clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        alive = still_alive(alive);
     }
-    kill(pid, SIGKILL);
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    return !process_alive(pid);
+    for (int pid : alive)
+        kill(pid, SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(alive.empty() ? 0 : 200));
+    return still_alive(alive);
 }
 
 std::string describe(const std::vector<std::string>& argv) {

@@ -34,8 +34,10 @@ int live_pid_from_file(const std::string& pid_file);
 
 bool process_alive(int pid);
 
-/// SIGTERM, then SIGKILL after `grace`; true when the process is gone.
-bool stop_process(int pid, std::chrono::milliseconds grace = std::chrono::seconds(10));
+/// SIGTERM to all of `pids` at once, then SIGKILL to those still there after `grace`.
+/// Returns the pids that survived even that.
+std::vector<int> stop_processes(const std::vector<int>& pids,
+                                std::chrono::milliseconds grace = std::chrono::seconds(10));
 
 /// "argv[0] argv[1] ..." for messages.
 std::string describe(const std::vector<std::string>& argv);
