@@ -1,0 +1,76 @@
+// A Postfix policy delegation server (Boost.Asio), shared by mailng-policyd and
+// mailng-quotad-bridge: persistent connections (one per smtpd process, hundreds at once),
+// one request at a time per connection as smtpd sends them, an idle timeout, limits on
+// what a peer may send, and an optional list of client networks.
+//
+// Contract: the handler is called once per complete request and must call `reply`
+// exactly once, from any thread, with the whole reply (see format_reply()). A malformed
+// or oversized request, or a peer outside `allow`, closes that connection only and is
+// logged; the server and other connections go on.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mailng/policy_protocol.h"
+#include "mailng/result.h"
+
+namespace mailng {
+
+struct PolicyServerOptions {
+    std::string listen;                        // "127.0.0.1:10040" or "[::1]:10040"
+    std::size_t threads = 2;                   // io threads
+    std::chrono::seconds idle_timeout{300};    // smtpd's own idle limit is 300 s
+    PolicyLimits limits;
+    std::vector<std::string> allow;            // CIDRs; empty: every client
+};
+
+/// Sends the reply bytes for one request; callable from any thread, exactly once.
+using PolicyReply = std::function<void(std::string reply_bytes)>;
+using PolicyHandler = std::function<void(PolicyRequest request, PolicyReply reply)>;
+/// Receives one log line (no newline); the program decides syslog or stderr.
+using PolicyLog = std::function<void(std::string_view line)>;
+
+struct PolicyServerCounters {
+    std::uint64_t connections_accepted = 0;
+    std::uint64_t connections_refused = 0;     // outside `allow`
+    std::uint64_t connections_open = 0;
+    std::uint64_t requests = 0;
+    std::uint64_t protocol_errors = 0;         // malformed or over a limit
+};
+
+class PolicyServer {
+public:
+    PolicyServer(PolicyServerOptions options, PolicyHandler handler, PolicyLog log);
+    ~PolicyServer();                           // stops and joins the io threads
+    PolicyServer(const PolicyServer&) = delete;
+    PolicyServer& operator=(const PolicyServer&) = delete;
+
+    /// Binds and starts the io threads. Fails with a message naming the address
+    /// ("127.0.0.1:10040: Address already in use") or a bad `listen`/`allow` value.
+    Result<bool, std::string> start();
+    /// Stops accepting, closes every connection, joins the threads. Idempotent.
+    void stop();
+    /// The bound port (useful with port 0 in tests); 0 before start().
+    std::uint16_t port() const;
+    PolicyServerCounters counters() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// Parses "host:port" / "[v6]:port" as used by `listen` and `bridges` keys.
+struct HostPort {
+    std::string host;
+    std::uint16_t port = 0;
+};
+Result<HostPort, std::string> parse_host_port(std::string_view text);
+
+} // namespace mailng
