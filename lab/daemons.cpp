@@ -1,5 +1,8 @@
 #include "daemons.h"
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <map>
 #include <thread>
 
@@ -14,9 +17,11 @@ std::vector<std::string> daemon_services(const std::string& daemon, Role role) {
     static const std::map<std::string, std::vector<std::string>> relay{
         {"postfix", {"smtp", "submission", "reinject"}},
         {"dovecot", {"imap", "pop3", "sieve", "director"}},
-        {"amavisd", {"amavis"}}};
+        {"amavisd", {"amavis"}},
+        {"policyd", {"policy"}}};
     static const std::map<std::string, std::vector<std::string>> backend{
         {"postfix", {"smtp"}},
+        {"bridge", {"bridge"}},
         {"dovecot", {"imap", "pop3", "sieve", "lmtp", "sasl", "quota_status"}}};
     if (daemon == "sshd")
         return {"ssh"};
@@ -30,12 +35,17 @@ std::vector<std::string> daemon_services(const std::string& daemon, Role role) {
 }
 
 std::vector<std::string> daemons_of(Role role) {
+    const bool policy = policy_programs_built();
     switch (role) {
     case Role::directory:
         return {"slapd", "sshd"};
     case Role::relay:
+        if (policy)
+            return {"amavisd", "postfix", "dovecot", "policyd", "sshd"};
         return {"amavisd", "postfix", "dovecot", "sshd"};
     case Role::backend:
+        if (policy)
+            return {"postfix", "dovecot", "bridge", "sshd"};
         return {"postfix", "dovecot", "sshd"};
     case Role::client:
         return {"postfix", "sshd"};
@@ -52,6 +62,8 @@ std::string pid_file_of(const std::string& daemon, const Host& host, const Layou
         return host.paths.amavis_home + "/amavisd.pid";
     if (daemon == "slapd")
         return layout.ldap_dir() + "/run/slapd.pid";
+    if (daemon == "policyd" || daemon == "bridge")
+        return {}; // they run in the foreground; the spawned pid is the daemon
     return layout.host_dir(host.name) + "/sshd.pid";
 }
 
@@ -100,6 +112,18 @@ Status start_amavisd(DaemonRecord& record, const Host& host) {
     return spawned(pid, record, log);
 }
 
+// mailng's own daemons run in the foreground with their log on stderr, into the host's
+// log directory, like slapd.
+Status start_mailng_daemon(DaemonRecord& record, const Layout& layout, const Host& host) {
+    const bool policyd = record.name == "policyd";
+    const std::string program =
+        sibling_program(policyd ? "policyd/mailng-policyd" : "quotad-bridge/mailng-quotad-bridge");
+    const std::string config =
+        host.paths.mailng_config_dir + (policyd ? "/policyd.toml" : "/quotad-bridge.toml");
+    const std::string log = layout.log_dir(host.name) + "/" + record.name + ".log";
+    return spawned(spawn_detached({program, "--config", config, "--foreground"}, log), record, log);
+}
+
 Status start_sshd(const Layout& layout, const Host& host) {
     const std::string dir = layout.host_dir(host.name);
     return run_step({"/usr/sbin/sshd", "-f", dir + "/sshd_config", "-E",
@@ -117,10 +141,23 @@ Status start_by_name(DaemonRecord& record, const Layout& layout, const Host& hos
         return start_amavisd(record, host);
     if (record.name == "slapd")
         return start_slapd(record, layout, host, cluster);
+    if (record.name == "policyd" || record.name == "bridge")
+        return start_mailng_daemon(record, layout, host);
     return start_sshd(layout, host);
 }
 
 } // namespace
+
+std::string sibling_program(const std::string& relative) {
+    std::error_code ec;
+    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return (self.parent_path().parent_path() / relative).string();
+}
+
+bool policy_programs_built() {
+    return access(sibling_program("policyd/mailng-policyd").c_str(), X_OK) == 0 &&
+           access(sibling_program("quotad-bridge/mailng-quotad-bridge").c_str(), X_OK) == 0;
+}
 
 std::vector<std::string> services_of(Role role) {
     std::vector<std::string> services;

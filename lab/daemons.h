@@ -20,6 +20,13 @@ std::vector<DaemonRecord> plan_daemons(const Layout& layout, const Cluster& clus
 Result<bool, std::string> start_daemon(DaemonRecord& record, const Layout& layout,
                                        const Cluster& cluster);
 
+/// `relative` (e.g. "policyd/mailng-policyd") in the build tree this mailng-lab came from.
+std::string sibling_program(const std::string& relative);
+
+/// True when mailng-policyd and mailng-quotad-bridge are built: then the relays ask
+/// them at RCPT and the lab runs them.
+bool policy_programs_built();
+
 /// The services (lab.json `ports`) a host of `role` offers.
 std::vector<std::string> services_of(Role role);
 

@@ -27,6 +27,8 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto startup_deadline = std::chrono::seconds(90);
+// policyd.toml's breaker_open_s in the lab (resources/templates/mailng/policyd.toml).
+constexpr int lab_breaker_open_s = 5;
 
 Layout layout_of(const Options& options) {
     return Layout{fs::absolute(options.dir).lexically_normal().string()};
@@ -118,11 +120,16 @@ Json host_json(const Host& host, const Cluster& cluster, const Layout& layout) {
     return json;
 }
 
+Json policy_json(const PolicySettings& policy) {
+    return {{"positive_ttl_s", policy.positive_ttl_s}, {"negative_ttl_s", policy.negative_ttl_s},
+            {"backend_timeout_ms", policy.backend_timeout_ms},
+            {"breaker_open_s", lab_breaker_open_s}};
+}
+
 Json lab_json(const Cluster& cluster, const Layout& layout, const Fixtures& fixtures) {
     Json hosts = Json::object();
     for (const auto& host : cluster.hosts)
         hosts[host.name] = host_json(host, cluster, layout);
-    auto directory = cluster.hosts_with_role(Role::directory);
     Json fixture_json = fixtures_lab_json(fixtures, cluster.domain);
     return {
         {"hosts", hosts},
@@ -141,7 +148,8 @@ Json lab_json(const Cluster& cluster, const Layout& layout, const Fixtures& fixt
         {"lists", fixture_json["lists"]},
         {"outside_address", "127.0.2.1"},
         {"mail_root", layout.mail_root() + "/maildirs"},
-        {"tls", {{"cert", layout.tls_cert()}}}};
+        {"tls", {{"cert", layout.tls_cert()}}},
+        {"policy", policy_programs_built() ? policy_json(cluster.policy) : Json::object()}};
 }
 
 Result<bool, std::string> prepare(const Layout& layout, const Cluster& cluster,
@@ -248,6 +256,54 @@ int lab_down(const Options& options) {
     fs::remove(layout.lab_json(), ec);
     std::cout << "mailng-lab: " << (left ? "some processes did not stop" : "down") << "\n";
     return left ? 1 : 0;
+}
+
+namespace {
+
+DaemonRecord* find_record(std::vector<DaemonRecord>& records, const Options& options) {
+    for (auto& record : records)
+        if (record.host == options.host && record.name == options.daemon)
+            return &record;
+    std::cerr << "mailng-lab: no daemon " << options.daemon << " on " << options.host << "\n";
+    return nullptr;
+}
+
+} // namespace
+
+int lab_stop_daemon(const Options& options) {
+    const Layout layout = layout_of(options);
+    auto records = read_state(layout.state_file());
+    DaemonRecord* record = find_record(records, options);
+    if (!record)
+        return 2;
+    int pid = live_pid(*record);
+    return pid && !stop_processes({pid}).empty() ? 1 : 0;
+}
+
+int lab_start_daemon(const Options& options) {
+    const Layout layout = layout_of(options);
+    auto records = read_state(layout.state_file());
+    DaemonRecord* record = find_record(records, options);
+    if (!record)
+        return 2;
+    if (live_pid(*record))
+        return 0;
+    auto cluster = load_lab_cluster(options, layout);
+    if (!cluster)
+        return cluster.error();
+    auto started = start_daemon(*record, layout, *cluster);
+    write_state(layout.state_file(), records);
+    if (!started) {
+        std::cerr << "mailng-lab: " << started.error() << "\n";
+        return 1;
+    }
+    for (const auto& e : record->endpoints)
+        if (!wait_until_answering(e.address, e.port, "", startup_deadline)) {
+            std::cerr << "mailng-lab: " << record->name << " does not answer on " << e.address
+                      << ":" << e.port << "\n";
+            return 1;
+        }
+    return 0;
 }
 
 int lab_status(const Options& options) {

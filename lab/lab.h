@@ -10,6 +10,8 @@ struct Options {
     std::string cluster_file; // default: resources/lab/cluster.toml
     std::string resource_dir; // default: the build's resources/
     bool verbose = false;
+    std::string host;   // stop/start: one daemon of one host
+    std::string daemon; // "postfix", "dovecot", "slapd", "bridge", ...
 };
 
 /// Exit codes: 0 up (or already up), 1 a daemon failed or a port is taken (nothing is
@@ -18,6 +20,12 @@ int lab_up(const Options& options);
 
 /// Stops every process the lab started; 0 when none is left, 1 otherwise.
 int lab_down(const Options& options);
+
+/// Stops one daemon of a running lab (for failure tests); 0 when it is gone.
+int lab_stop_daemon(const Options& options);
+
+/// Starts a daemon that lab_stop_daemon stopped and waits until it answers; 0 when it does.
+int lab_start_daemon(const Options& options);
 
 /// Prints each daemon with its pid and whether it answers; 0 all up, 1 otherwise.
 int lab_status(const Options& options);

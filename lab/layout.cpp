@@ -25,6 +25,8 @@ void point_host_into_lab(Host& host, const Layout& layout) {
     p.amavis_quarantine = home + "/amavis/quarantine";
     p.amavis_log = logs + "/amavisd.log";
     p.amavis_release_socket = home + "/amavis/home/amavisd.sock";
+    p.mailng_config_dir = home + "/mailng";
+    p.mailng_state_dir = home + "/mailng-state";
 }
 
 } // namespace

@@ -1,4 +1,5 @@
 // mailng-lab up|status|down --dir DIR [--cluster FILE] [--resources DIR]
+// mailng-lab stop|start --dir DIR --host NAME --daemon NAME   (one daemon, for failure tests)
 #include <iostream>
 #include <string>
 
@@ -7,8 +8,8 @@
 namespace {
 
 int usage() {
-    std::cerr << "usage: mailng-lab up|status|down --dir DIR [--cluster FILE]"
-                 " [--resources DIR]\n";
+    std::cerr << "usage: mailng-lab up|status|down --dir DIR [--cluster FILE] [--resources DIR]\n"
+                 "       mailng-lab stop|start --dir DIR --host NAME --daemon NAME\n";
     return 2;
 }
 
@@ -23,6 +24,10 @@ bool parse(int argc, char** argv, mailng::lab::Options& options) {
             options.cluster_file = argv[++i];
         else if (arg == "--resources")
             options.resource_dir = argv[++i];
+        else if (arg == "--host")
+            options.host = argv[++i];
+        else if (arg == "--daemon")
+            options.daemon = argv[++i];
         else
             return false;
     }
@@ -42,5 +47,12 @@ int main(int argc, char** argv) {
         return mailng::lab::lab_down(options);
     if (command == "status")
         return mailng::lab::lab_status(options);
+    if ((command == "stop" || command == "start") &&
+        (options.host.empty() || options.daemon.empty()))
+        return usage();
+    if (command == "stop")
+        return mailng::lab::lab_stop_daemon(options);
+    if (command == "start")
+        return mailng::lab::lab_start_daemon(options);
     return usage();
 }

@@ -10,6 +10,7 @@
 #include <random>
 #include <sstream>
 
+#include "daemons.h"
 #include "mailng/render.h"
 #include "process.h"
 
@@ -136,6 +137,8 @@ Status make_relay_dirs(const Host& host) {
 Status make_host_dirs(const Layout& layout, const Host& host) {
     if (auto made = make_dir(layout.log_dir(host.name), 0755); !made)
         return made;
+    if (auto made = make_dir(host.paths.mailng_state_dir, 0755); !made)
+        return made;
     if (host.role == Role::directory)
         return ok;
     if (auto made = make_postfix_dirs(host); !made)
@@ -232,6 +235,7 @@ Status write_host_files(const Layout& layout, const Cluster& cluster,
     RenderOptions options;
     options.ldap_bind_password = read_file(layout.ldap_secret());
     options.lab = true;
+    options.policy_service = policy_programs_built();
     for (const auto& host : cluster.hosts) {
         auto files = render_host(cluster, host, options, resource_dir + "/templates");
         if (!files)

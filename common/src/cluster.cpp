@@ -197,6 +197,19 @@ public:
         return true;
     }
 
+    bool read(std::string_view key, bool& out) {
+        const toml::node* node = find(key);
+        if (!node) {
+            return false;
+        }
+        const auto* value = node->as_boolean();
+        if (!value) {
+            return wrong_type(key, *node, "true or false");
+        }
+        out = value->get();
+        return true;
+    }
+
     bool read(std::string_view key, int& out, int min, int max) {
         const toml::node* node = find(key);
         if (!node) {
@@ -459,7 +472,7 @@ struct PathField {
     bool may_be_empty; // the log files: empty means syslog
 };
 
-constexpr std::array<PathField, 18> path_fields{{
+constexpr std::array<PathField, 20> path_fields{{
     {"postfix_config_dir", &HostPaths::postfix_config_dir, false},
     {"postfix_queue_dir", &HostPaths::postfix_queue_dir, false},
     {"postfix_data_dir", &HostPaths::postfix_data_dir, false},
@@ -477,6 +490,8 @@ constexpr std::array<PathField, 18> path_fields{{
     {"amavis_quarantine", &HostPaths::amavis_quarantine, false},
     {"amavis_log", &HostPaths::amavis_log, true},
     {"amavis_release_socket", &HostPaths::amavis_release_socket, false},
+    {"mailng_config_dir", &HostPaths::mailng_config_dir, false},
+    {"mailng_state_dir", &HostPaths::mailng_state_dir, false},
     {"config_output_dir", &HostPaths::config_output_dir, false},
 }};
 
@@ -595,6 +610,7 @@ private:
         read_virtual_domains(root);
         read_amavis(root);
         read_retention(root);
+        read_policy(root);
         read_monitoring(root);
         read_hosts(root);
         read_ldap(root);
@@ -783,6 +799,26 @@ private:
                                       format_number(amavis.*lower) + ")");
             }
         }
+    }
+
+    // [policy]
+
+    void read_policy(Section& root) {
+        Section section = root.child("policy", Need::optional);
+        PolicySettings& policy = cluster_.policy;
+        section.read("enabled", policy.enabled);
+        section.read("positive_ttl_s", policy.positive_ttl_s, 0, 86400);
+        section.read("negative_ttl_s", policy.negative_ttl_s, 0, 86400);
+        section.read("backend_timeout_ms", policy.backend_timeout_ms, 10, 60000);
+        if (section.read("on_backend_failure", policy.on_backend_failure) &&
+            policy.on_backend_failure != "defer_if_permit" && policy.on_backend_failure != "dunno")
+            section.report("on_backend_failure",
+                           "on_backend_failure must be \"defer_if_permit\" or \"dunno\"");
+        if (section.read("quota_source", policy.quota_source) &&
+            policy.quota_source != "dovecot-quota-status" && policy.quota_source != "maildirsize" &&
+            policy.quota_source != "fs")
+            section.report("quota_source", "quota_source must be \"dovecot-quota-status\", "
+                                           "\"maildirsize\" or \"fs\"");
     }
 
     // [retention]

@@ -111,6 +111,8 @@ Json paths_context(const HostPaths& p) {
             {"amavis_quarantine", p.amavis_quarantine},
             {"amavis_log", p.amavis_log},
             {"amavis_release_socket", p.amavis_release_socket},
+            {"mailng_config_dir", p.mailng_config_dir},
+            {"mailng_state_dir", p.mailng_state_dir},
             {"config_output_dir", p.config_output_dir}};
 }
 
@@ -120,6 +122,7 @@ Json virtual_domains_context(const Cluster& cluster, std::string& names) {
         Json users = Json::array();
         for (const auto& [local_part, login] : domain.users)
             users.push_back({{"local_part", local_part},
+                             {"last", &login == &domain.users.rbegin()->second},
                              {"login", login},
                              {"address", local_part + "@" + domain.name},
                              {"target", login + "@" + cluster.domain}});
@@ -167,6 +170,15 @@ Json retention_context(const Retention& r) {
             {"virus_days", r.virus_days},
             {"trash_days", r.trash_days},
             {"overrides", overrides}};
+}
+
+Json policy_context(const PolicySettings& p) {
+    return {{"enabled", p.enabled},
+            {"positive_ttl_s", p.positive_ttl_s},
+            {"negative_ttl_s", p.negative_ttl_s},
+            {"backend_timeout_ms", p.backend_timeout_ms},
+            {"on_backend_failure", p.on_backend_failure},
+            {"quota_source", p.quota_source}};
 }
 
 Json host_context(const Host& host) {
@@ -235,6 +247,7 @@ std::vector<FileSpec> files_for(const Host& host) {
                  {"postfix/transport.relay", pf + "/transport", 0644},
                  {"dovecot/dovecot.conf.relay", p.dovecot_config, 0644},
                  {"amavis/amavisd.conf", p.amavis_config, 0644},
+                 {"mailng/policyd.toml", p.mailng_config_dir + "/policyd.toml", 0644},
                  {"fail2ban/dovecot-pop3imap.conf",
                   rooted(host, "/etc/fail2ban/filter.d/dovecot-pop3imap.conf"), 0644}};
         break;
@@ -300,7 +313,9 @@ nlohmann::json render_context(const Cluster& cluster, const Host& host,
         {"paths", paths_context(host.paths)},
         {"amavis", amavis_context(cluster.amavis)},
         {"retention", retention_context(cluster.retention)},
-        {"policy_service", options.policy_service},
+        {"policy_service", options.policy_service && cluster.policy.enabled},
+        {"policy", policy_context(cluster.policy)},
+        {"policy_listen_address", options.lab ? host.address : std::string("127.0.0.1")},
         {"soft_bounce", options.soft_bounce},
         {"lab", options.lab},
         {"daemon_user", options.daemon_user},

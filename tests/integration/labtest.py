@@ -115,3 +115,48 @@ def wait_for_subject(uid, subject, folder="INBOX", timeout=60, password=None):
             pass  # director ring or backend still settling; retry until the deadline
         time.sleep(1)
     return None
+
+
+def rcpt(address, size=None, relay=None, sender="stranger@outside.example.net"):
+    """(code, text) of RCPT TO at a relay, from the outside address; nothing is sent."""
+    with smtp_from_outside(relay) as client:
+        options = [f"SIZE={size}"] if size is not None else []
+        code, text = client.mail(sender, options)
+        if code != 250:
+            return code, text
+        code, text = client.rcpt(address)
+        client.rset()
+        return code, text
+
+
+def lab_tool(*args):
+    import subprocess
+    tool = os.path.join(BUILD_DIR, "lab", "mailng-lab")
+    return subprocess.run([tool, *args, "--dir", LAB_DIR], capture_output=True, text=True,
+                          timeout=300)
+
+
+def stop_daemon(host, daemon):
+    result = lab_tool("stop", "--host", host, "--daemon", daemon)
+    assert result.returncode == 0, result.stderr
+
+
+def start_daemon(host, daemon):
+    result = lab_tool("start", "--host", host, "--daemon", daemon)
+    assert result.returncode == 0, result.stderr
+
+
+def ldapadd_user(uid, password=None):
+    """Adds a mail user to the lab directory with ldapadd; returns its address."""
+    import subprocess
+    lab_data = lab()
+    address = f"{uid}@{lab_data['domain']}"
+    ldif = (f"dn: uid={uid},ou=people,{lab_data['ldap']['base']}\n"
+            "objectClass: inetOrgPerson\nobjectClass: mailngAccount\n"
+            f"uid: {uid}\ncn: {uid}\nsn: {uid}\nmail: {address}\n")
+    if password:
+        ldif += f"userPassword: {password}\n"
+    subprocess.run(["ldapadd", "-x", "-H", lab_data["ldap"]["uri"], "-D", lab_data["ldap"]["root_dn"],
+                    "-w", lab_data["ldap"]["root_password"]], input=ldif.encode(), check=True,
+                   capture_output=True, timeout=30)
+    return address

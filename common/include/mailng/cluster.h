@@ -45,6 +45,8 @@ struct HostPaths {
     std::string amavis_quarantine = "/var/lib/amavis/virusmails";
     std::string amavis_log;                           // empty: syslog
     std::string amavis_release_socket = "/var/lib/amavis/amavisd.sock";
+    std::string mailng_config_dir = "/etc/mailng";    // policyd.toml, quotad-bridge.toml
+    std::string mailng_state_dir = "/var/lib/mailng"; // counters for the agent
     std::string config_output_dir = "/";              // where rendered files are rooted
 };
 
@@ -143,6 +145,16 @@ struct Thresholds {
 /// systems") values.
 Thresholds default_thresholds(Role role);
 
+/// How the relays' mailng-policyd and the back-ends' mailng-quotad-bridge answer.
+struct PolicySettings {
+    bool enabled = true;                        // relays ask policyd at RCPT
+    int positive_ttl_s = 300;
+    int negative_ttl_s = 60;
+    int backend_timeout_ms = 500;               // far below Postfix's 100 s
+    std::string on_backend_failure = "defer_if_permit";   // or "dunno"
+    std::string quota_source = "dovecot-quota-status";    // or "maildirsize", "fs"
+};
+
 struct Cluster {
     std::string source_file;
     std::string name;
@@ -154,6 +166,7 @@ struct Cluster {
     Ports ports;
     AmavisPolicy amavis;
     Retention retention;
+    PolicySettings policy;
     std::map<Role, Thresholds> monitoring;     // every role; Table 7 defaults where absent
     std::vector<Host> hosts;
 
