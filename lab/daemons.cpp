@@ -167,26 +167,6 @@ std::vector<std::string> services_of(Role role) {
     return services;
 }
 
-int port_of(const Ports& p, const std::string& service) {
-    static const std::map<std::string, int Ports::*> members{{"smtp", &Ports::smtp},
-                                                             {"submission", &Ports::submission},
-                                                             {"imap", &Ports::imap},
-                                                             {"pop3", &Ports::pop3},
-                                                             {"lmtp", &Ports::lmtp},
-                                                             {"sieve", &Ports::sieve},
-                                                             {"director", &Ports::director},
-                                                             {"sasl", &Ports::sasl},
-                                                             {"quota_status", &Ports::quota_status},
-                                                             {"amavis", &Ports::amavis},
-                                                             {"reinject", &Ports::reinject},
-                                                             {"policy", &Ports::policy},
-                                                             {"bridge", &Ports::bridge},
-                                                             {"ldap", &Ports::ldap},
-                                                             {"ssh", &Ports::ssh}};
-    auto found = members.find(service);
-    return found == members.end() ? 0 : p.*(found->second);
-}
-
 std::vector<DaemonRecord> plan_daemons(const Layout& layout, const Cluster& cluster) {
     std::vector<DaemonRecord> plan;
     for (const auto& host : cluster.hosts)

@@ -30,7 +30,5 @@ bool policy_programs_built();
 /// The services (lab.json `ports`) a host of `role` offers.
 std::vector<std::string> services_of(Role role);
 
-/// The port of `service` in `ports` (0 for an unknown service).
-int port_of(const Ports& ports, const std::string& service);
 
 } // namespace mailng::lab

@@ -441,23 +441,6 @@ private:
 };
 
 // Table-driven fields: key name and the member it fills.
-constexpr std::array<std::pair<std::string_view, int Ports::*>, 15> port_fields{{
-    {"smtp", &Ports::smtp},
-    {"submission", &Ports::submission},
-    {"imap", &Ports::imap},
-    {"pop3", &Ports::pop3},
-    {"lmtp", &Ports::lmtp},
-    {"sieve", &Ports::sieve},
-    {"director", &Ports::director},
-    {"sasl", &Ports::sasl},
-    {"quota_status", &Ports::quota_status},
-    {"amavis", &Ports::amavis},
-    {"reinject", &Ports::reinject},
-    {"policy", &Ports::policy},
-    {"bridge", &Ports::bridge},
-    {"ldap", &Ports::ldap},
-    {"ssh", &Ports::ssh},
-}};
 
 constexpr std::array<std::pair<std::string_view, double AmavisPolicy::*>, 4> amavis_levels{{
     {"tag_level", &AmavisPolicy::tag_level},
@@ -637,7 +620,7 @@ private:
 
     void read_ports(Section& root) {
         Section section = root.child("ports", Need::optional);
-        for (const auto& [key, member] : port_fields) {
+        for (const auto& [key, member] : port_fields()) {
             section.read(key, cluster_.ports.*member, 1, 65535);
         }
         section.report_unknown_keys();

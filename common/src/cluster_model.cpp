@@ -76,4 +76,31 @@ const Host* Cluster::find_host(std::string_view name) const {
     return found == hosts.end() ? nullptr : &*found;
 }
 
+const std::vector<std::pair<std::string_view, int Ports::*>>& port_fields() {
+    static const std::vector<std::pair<std::string_view, int Ports::*>> fields{
+        {"smtp", &Ports::smtp},
+        {"submission", &Ports::submission},
+        {"imap", &Ports::imap},
+        {"pop3", &Ports::pop3},
+        {"lmtp", &Ports::lmtp},
+        {"sieve", &Ports::sieve},
+        {"director", &Ports::director},
+        {"sasl", &Ports::sasl},
+        {"quota_status", &Ports::quota_status},
+        {"amavis", &Ports::amavis},
+        {"reinject", &Ports::reinject},
+        {"policy", &Ports::policy},
+        {"bridge", &Ports::bridge},
+        {"ldap", &Ports::ldap},
+        {"ssh", &Ports::ssh}};
+    return fields;
+}
+
+int port_of(const Ports& ports, std::string_view service) {
+    for (const auto& [key, member] : port_fields())
+        if (key == service)
+            return ports.*member;
+    return 0;
+}
+
 } // namespace mailng

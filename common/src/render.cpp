@@ -74,22 +74,11 @@ Json hosts_of_role(const Cluster& cluster, Role role) {
     return list;
 }
 
-Json ports_context(const Ports& p) {
-    return {{"smtp", p.smtp},
-            {"submission", p.submission},
-            {"imap", p.imap},
-            {"pop3", p.pop3},
-            {"lmtp", p.lmtp},
-            {"sieve", p.sieve},
-            {"director", p.director},
-            {"sasl", p.sasl},
-            {"quota_status", p.quota_status},
-            {"amavis", p.amavis},
-            {"reinject", p.reinject},
-            {"policy", p.policy},
-            {"bridge", p.bridge},
-            {"ldap", p.ldap},
-            {"ssh", p.ssh}};
+Json ports_context(const Ports& ports) {
+    Json json = Json::object();
+    for (const auto& [key, member] : port_fields())
+        json[std::string(key)] = ports.*member;
+    return json;
 }
 
 Json paths_context(const HostPaths& p) {

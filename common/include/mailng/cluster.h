@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mailng/result.h"
@@ -103,6 +104,13 @@ struct Ports {
     int ldap = 389;
     int ssh = 22;
 };
+
+/// Every service port by its cluster-file key ([ports] table), in file order.
+const std::vector<std::pair<std::string_view, int Ports::*>>& port_fields();
+
+/// The port of `service` ("smtp", "imap", ... as in port_fields()), or 0 for a name
+/// that is not a service.
+int port_of(const Ports& ports, std::string_view service);
 
 /// The manual's amavis policy: tag, tag harder, quarantine above 20.
 struct AmavisPolicy {
