@@ -71,6 +71,41 @@ public:
     virtual Result<Answer, TryAgain> resolve(std::string_view recipient, std::uint64_t size) = 0;
 };
 
+/// The resolver over LDAP and the configured quota source. Never null; it connects
+/// lazily (on the first resolve), so a directory that is down at start-up is a
+/// TryAgain later, not a failure here. The caller owns it; `config` is copied.
+///
+/// How it answers (it mirrors a back-end's Postfix maps, resources/templates/postfix/,
+/// so that the bridge never refuses what the back-end would accept):
+/// - The recipient is normalised (mailng::normalise_recipient: +detail stripped,
+///   lowercased). Empty or quoted: not_ours with ttl 0, and nothing is asked.
+/// - Domain neither primary_domain, nor in virtual_domains, nor in `domains`: not_ours,
+///   no LDAP query. A domain in virtual_domains: the local part's login, looked up as
+///   login@primary_domain; a local part not in its table: unknown. A domain in
+///   `domains` with no table is a virtual alias domain without users: unknown.
+/// - Primary domain: one search under ou=people for a mailngAccount whose mail or
+///   mailAlternateAddress is the address, or whose uid is the local part (the back-end
+///   accepts uid@domain too: ldap-virtual-alias.cf). Then, for one entry found:
+///     mailUserStatus present and not "active" (any case) -> disabled (DESIGN: "not
+///       active"; the schema allows only active/inactive);
+///     mailForwardingAddress present and none of them the user's own mail or
+///       uid@primary_domain -> not_ours: the back-end forwards it and stores nothing,
+///       so its mailbox's quota does not matter (with a copy to itself, it is a mailbox);
+///     no uid -> not_ours (Dovecot cannot name the mailbox; Postfix decides);
+///     otherwise the mailbox `uid`: deliverable or over_quota from the quota source,
+///       asked for uid@primary_domain (never the alias).
+///   Two entries or more (a directory error): not_ours, as Postfix would expand to all.
+///   None: a search under ou=groups (groupOfNames or posixGroup, mail or
+///   mailAlternateAddress) -> not_ours (a list); nothing -> unknown.
+/// - Quota source maildirsize: the byte limit is the entry's mailQuota (what Dovecot
+///   uses), the usage that of CONTROL_ROOT/<uid>/maildirsize; see quota_maildirsize.h.
+///   It is exact (no grace): Dovecot's 10 % quota_grace lets LMTP take a message that
+///   this source refuses when the mailbox is near its limit. dovecot-quota-status
+///   applies Dovecot's grace itself.
+/// - TTLs: deliverable and not_ours positive_ttl; unknown, disabled and over_quota
+///   negative_ttl. An over_quota answer caused by `size` holds for that size (and
+///   larger), a deliverable one for that size and smaller.
+/// - Any failure of LDAP or the quota source: TryAgain, never unknown.
 std::unique_ptr<RecipientResolver> make_resolver(const ResolverConfig& config);
 
 } // namespace mailng::bridge

@@ -218,6 +218,77 @@ Result<std::string, std::string> format_reply(std::string_view action) {
     return reply;
 }
 
+namespace {
+
+std::optional<std::string> extra_attribute_error(std::string_view name, std::string_view value) {
+    if (name.empty())
+        return "empty attribute name in policy reply";
+    if (name == "action")
+        return "a second action= line in policy reply";
+    if (name.find('=') != std::string_view::npos)
+        return "attribute name contains '=' in policy reply";
+    if (name.find_first_of("\r\n\0"sv) != std::string_view::npos ||
+        value.find_first_of("\r\n\0"sv) != std::string_view::npos)
+        return "policy reply attribute contains CR, LF or NUL";
+    return std::nullopt;
+}
+
+} // namespace
+
+Result<std::string, std::string> format_reply(
+    std::string_view action, const std::vector<std::pair<std::string, std::string>>& extra) {
+    auto reply = format_reply(action);
+    if (!reply)
+        return reply;
+    std::string& text = reply.value();
+    text.pop_back(); // the final empty line comes after the extra attributes
+    for (const auto& [name, value] : extra) {
+        if (auto error = extra_attribute_error(name, value))
+            return unexpected(std::move(*error));
+        text += name;
+        text += '=';
+        text += value;
+        text += '\n';
+    }
+    text += '\n';
+    return reply;
+}
+
+std::optional<std::string_view> PolicyReplyMessage::value(std::string_view name) const {
+    for (auto it = attributes.rbegin(); it != attributes.rend(); ++it)
+        if (it->first == name)
+            return std::string_view(it->second);
+    return std::nullopt;
+}
+
+// A reply has the request's syntax, so the request reader parses it; what differs is
+// that a reply must be complete, alone, and carry exactly one action.
+Result<PolicyReplyMessage, std::string> parse_reply(std::string_view bytes, PolicyLimits limits) {
+    PolicyRequestReader reader(limits);
+    auto fed = reader.feed(bytes);
+    if (fed.error)
+        return unexpected("malformed policy reply: " + fed.error->to_string());
+    if (fed.requests.empty())
+        return unexpected(std::string("policy reply not ended by an empty line"));
+    if (fed.requests.size() > 1 || reader.mid_request())
+        return unexpected(std::string("data after the policy reply"));
+    PolicyReplyMessage reply;
+    int actions = 0;
+    for (auto& [name, value] : fed.requests.front().attributes) {
+        if (name != "action") {
+            reply.attributes.emplace_back(std::move(name), std::move(value));
+        } else if (++actions == 1) {
+            reply.action = std::move(value);
+        }
+    }
+    if (actions != 1)
+        return unexpected(std::string(actions == 0 ? "policy reply without action="
+                                                   : "policy reply with several action= lines"));
+    if (reply.action.empty())
+        return unexpected(std::string("policy reply with an empty action"));
+    return reply;
+}
+
 std::string reject_unknown_user(std::string_view address) {
     return "550 5.1.1 " + angle(address) + ": Recipient address rejected: User unknown";
 }

@@ -254,7 +254,8 @@ std::vector<FileSpec> files_for(const Host& host) {
             {"dovecot/dovecot.conf.backend", p.dovecot_config, 0644},
             {"dovecot/dovecot-ldap.conf.ext", beside(p.dovecot_config, "dovecot-ldap.conf.ext"),
              0640},
-            {"dovecot/default.sieve", p.sieve_dir + "/default.sieve", 0644}};
+            {"dovecot/default.sieve", p.sieve_dir + "/default.sieve", 0644},
+            {"mailng/quotad-bridge.toml", p.mailng_config_dir + "/quotad-bridge.toml", 0644}};
         break;
     case Role::client:
         files = {{"postfix/main.cf.client", pf + "/main.cf", 0644},

@@ -136,6 +136,33 @@ private:
 /// Callers then answer with their failure action instead.
 Result<std::string, std::string> format_reply(std::string_view action);
 
+/// format_reply() with extra attribute lines after the action, in the given order:
+/// "action=ACTION\nname=value\n...\n". Postfix ignores attributes it does not know, so
+/// the bridge can tell policyd more than Postfix needs (mailng_status, mailng_ttl).
+/// Fails like format_reply(), and also when a name is empty, is "action", or holds '=',
+/// or when a name or value holds CR, LF or NUL.
+Result<std::string, std::string> format_reply(
+    std::string_view action, const std::vector<std::pair<std::string, std::string>>& extra);
+
+/// One reply as a policy client (mailng-policyd asking a bridge) reads it.
+struct PolicyReplyMessage {
+    std::string action;  // the value of the one action= line, never empty
+    /// Every other `name=value` line in arrival order.
+    std::vector<std::pair<std::string, std::string>> attributes;
+
+    /// The value of the last attribute called `name`, or nullopt when there is none.
+    std::optional<std::string_view> value(std::string_view name) const;
+};
+
+/// Parses one complete reply: attribute lines (LF or CRLF) ending with the empty line,
+/// and nothing after it. A client reads until it has "\n\n" (asio::async_read_until),
+/// then calls this on exactly those bytes. Fails, with a message for the log that never
+/// quotes the peer's bytes, when there is no action= line, more than one, an empty action,
+/// a malformed line, no final empty line, bytes after it, or a limit is exceeded (the
+/// limits of PolicyRequestReader apply; a reply is parsed by the same reader).
+Result<PolicyReplyMessage, std::string> parse_reply(std::string_view bytes,
+                                                    PolicyLimits limits = {});
+
 // The contract answers of DESIGN.md, without "action=". `address` is the recipient as
 // Postfix sent it, shown between angle brackets as Postfix does in its own rejects.
 

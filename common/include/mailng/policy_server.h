@@ -7,6 +7,14 @@
 // exactly once, from any thread, with the whole reply (see format_reply()). A malformed
 // or oversized request, or a peer outside `allow`, closes that connection only and is
 // logged; the server and other connections go on.
+//
+// Threads: the handler runs on an io thread and must not block (hand slow work to a
+// worker and reply from there). Requests of one connection reach the handler one at a
+// time, in order: the next one only after the reply to the previous one was written.
+// A reply function that is destroyed without being called closes its connection
+// (logged), so a lost request cannot hang an smtpd process. Replies that arrive after
+// stop() are dropped. Call stop() (or destroy the server) from a thread that is not an
+// io thread, i.e. never from inside the handler.
 #pragma once
 
 #include <chrono>
@@ -57,6 +65,10 @@ public:
     Result<bool, std::string> start();
     /// Stops accepting, closes every connection, joins the threads. Idempotent.
     void stop();
+    /// Replaces the allow list (same syntax as PolicyServerOptions::allow; a bare address
+    /// counts as /32 or /128) for connections accepted from now on; open connections are
+    /// kept. Thread-safe. Fails, changing nothing, on an invalid entry.
+    Result<bool, std::string> set_allow(std::vector<std::string> allow);
     /// The bound port (useful with port 0 in tests); 0 before start().
     std::uint16_t port() const;
     PolicyServerCounters counters() const;
@@ -66,7 +78,10 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-/// Parses "host:port" / "[v6]:port" as used by `listen` and `bridges` keys.
+/// Parses "host:port" / "[v6]:port" as used by `listen` and `bridges` keys. `host` is
+/// returned without brackets and is not resolved; it must be non-empty and free of
+/// spaces and control characters. Port 0 is accepted (a server then binds any free
+/// port); a client that connects must refuse it itself.
 struct HostPort {
     std::string host;
     std::uint16_t port = 0;
