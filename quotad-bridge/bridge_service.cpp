@@ -11,7 +11,9 @@
 namespace mailng::bridge {
 namespace {
 
-constexpr std::size_t kQueuePerWorker = 16;
+// Two relays of 100 smtpd processes each can have 200 questions in flight; a queue
+// shorter than that answers "try again" under an ordinary burst.
+constexpr std::size_t kQueuePerWorker = 128;
 constexpr std::chrono::seconds kFactoryRetryDelay{5};
 
 // Used only when a reply cannot be formatted, which no request that the reader

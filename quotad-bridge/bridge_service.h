@@ -35,7 +35,7 @@ using ResolverFactory =
 struct BridgeServiceOptions {
     PolicyServerOptions server;
     std::size_t workers = 4;
-    /// Requests waiting for a worker; 0: 16 per worker. When full, a request is answered
+    /// Requests waiting for a worker; 0: 128 per worker. When full, a request is answered
     /// "try again" at once: policyd's own deadline is short, and an answer that comes
     /// after it is wasted work for a back-end that is already slow.
     std::size_t queue_limit = 0;
