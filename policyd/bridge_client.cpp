@@ -3,6 +3,12 @@
 #include "bridge_client.h"
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <charconv>
@@ -97,13 +103,69 @@ std::string bridge_request_bytes(const PolicyRequest& request) {
     return bytes;
 }
 
-/// One persistent connection to a bridge.
+using TlsContext = std::shared_ptr<asio::ssl::context>;
+
+/// The client TLS context of `config`, or why it cannot be made.
+Result<TlsContext, std::string> make_tls_context(const BridgeTlsConfig& config) {
+    auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+    context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                         asio::ssl::context::no_tlsv1_1 | asio::ssl::context::no_compression);
+    SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
+    error_code error;
+    const auto failed = [&error](const std::string& file) {
+        ERR_clear_error();
+        return unexpected("TLS: " + file + ": " + error.message());
+    };
+    context->load_verify_file(config.ca_file, error);
+    if (error) {
+        return failed(config.ca_file);
+    }
+    if (!config.cert_file.empty()) {
+        context->use_certificate_chain_file(config.cert_file, error);
+        if (error) {
+            return failed(config.cert_file);
+        }
+        context->use_private_key_file(config.key_file, asio::ssl::context::pem, error);
+        if (error) {
+            return failed(config.key_file);
+        }
+        if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
+            ERR_clear_error();
+            return unexpected("TLS: " + config.key_file + ": does not match " + config.cert_file);
+        }
+    }
+    context->set_verify_mode(asio::ssl::verify_peer);
+    return context;
+}
+
+/// One persistent connection to a bridge; with TLS, `tls` wraps `socket`.
 struct BridgeConnection {
-    explicit BridgeConnection(asio::io_context& io) : socket(io) {}
+    BridgeConnection(asio::io_context& io, TlsContext tls_context)
+        : context(std::move(tls_context)), socket(io) {
+        if (context) {
+            tls = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket, *context);
+        }
+    }
+    TlsContext context; // first: outlives the stream
     tcp::socket socket;
+    std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls;
     std::string buffer;
     bool reused = false;
 };
+
+/// Makes the handshake check that the certificate names `host`: an IP address against
+/// the IP SANs, a name against the DNS SANs (and sends it as SNI).
+bool expect_peer_name(SSL* ssl, const std::string& host) {
+    error_code error;
+    asio::ip::make_address(host, error);
+    if (!error) {
+        return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str()) == 1;
+    }
+    SSL_set_tlsext_host_name(ssl, host.c_str());
+    SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    return SSL_set1_host(ssl, host.c_str()) == 1;
+}
 
 struct BridgeClient::Bridge {
     Bridge(BridgeAddress where, const BridgeClientOptions& options, asio::io_context& io)
@@ -160,6 +222,9 @@ struct BridgeClient::Bridge {
 struct BridgeClient::Settings {
     std::vector<std::shared_ptr<Bridge>> bridges;
     std::chrono::milliseconds timeout{500};
+    std::optional<BridgeTlsConfig> tls_config;
+    TlsContext tls;        // set when tls_config is and its files loaded
+    std::string tls_error; // why they did not
 };
 
 namespace {
@@ -232,29 +297,74 @@ private:
     }
 
     void connect() {
-        connection_ = std::make_unique<BridgeConnection>(io_);
+        if (settings_->tls_config && !settings_->tls) {
+            return post_failure(settings_->tls_error);
+        }
+        connection_ = std::make_unique<BridgeConnection>(io_, settings_->tls);
         asio::async_connect(connection_->socket, bridge_->endpoints,
                             asio::bind_executor(strand_, [self = shared_from_this()](
                                                              const error_code& error, const tcp::endpoint&) {
-                                error ? self->on_io_error(error) : self->send();
+                                if (error) {
+                                    self->on_io_error(error);
+                                } else {
+                                    self->connection_->tls ? self->handshake() : self->send();
+                                }
                             }));
     }
 
+    void handshake() {
+        SSL* ssl = connection_->tls->native_handle();
+        if (!expect_peer_name(ssl, bridge_->address.host)) {
+            ERR_clear_error();
+            return attempt_failed("TLS: cannot check the certificate for '" +
+                                  bridge_->address.host + "'");
+        }
+        connection_->tls->async_handshake(
+            asio::ssl::stream_base::client,
+            asio::bind_executor(strand_, [self = shared_from_this()](const error_code& error) {
+                error ? self->on_handshake_error(error) : self->send();
+            }));
+    }
+
+    void on_handshake_error(const error_code& error) {
+        if (finished_) {
+            return;
+        }
+        if (timed_out_) {
+            return attempt_failed("timed out (TLS handshake)");
+        }
+        std::string reason = "TLS handshake failed: " + error.message();
+        const long verified = SSL_get_verify_result(connection_->tls->native_handle());
+        if (verified != X509_V_OK) {
+            reason += std::string(": ") + X509_verify_cert_error_string(verified);
+        }
+        ERR_clear_error();
+        attempt_failed(reason);
+    }
+
     void send() {
-        asio::async_write(connection_->socket, asio::buffer(request_),
-                          asio::bind_executor(strand_, [self = shared_from_this()](
-                                                           const error_code& error, std::size_t) {
-                              error ? self->on_io_error(error) : self->receive();
-                          }));
+        auto done = asio::bind_executor(strand_, [self = shared_from_this()](
+                                                     const error_code& error, std::size_t) {
+            error ? self->on_io_error(error) : self->receive();
+        });
+        if (connection_->tls) {
+            asio::async_write(*connection_->tls, asio::buffer(request_), std::move(done));
+        } else {
+            asio::async_write(connection_->socket, asio::buffer(request_), std::move(done));
+        }
     }
 
     void receive() {
-        asio::async_read_until(connection_->socket,
-                               asio::dynamic_buffer(connection_->buffer, kMaxReplyBytes), "\n\n",
-                               asio::bind_executor(strand_, [self = shared_from_this()](
-                                                                const error_code& error, std::size_t n) {
-                                   error ? self->on_io_error(error) : self->on_reply(n);
-                               }));
+        auto done = asio::bind_executor(strand_, [self = shared_from_this()](
+                                                     const error_code& error, std::size_t n) {
+            error ? self->on_io_error(error) : self->on_reply(n);
+        });
+        auto buffer = asio::dynamic_buffer(connection_->buffer, kMaxReplyBytes);
+        if (connection_->tls) {
+            asio::async_read_until(*connection_->tls, buffer, "\n\n", std::move(done));
+        } else {
+            asio::async_read_until(connection_->socket, buffer, "\n\n", std::move(done));
+        }
     }
 
     void on_timer(const error_code& error, unsigned generation) {
@@ -275,11 +385,13 @@ private:
                                        connection_->buffer.empty() &&
                                        (error == asio::error::eof ||
                                         error == asio::error::connection_reset ||
-                                        error == asio::error::broken_pipe);
+                                        error == asio::error::broken_pipe ||
+                                        error == asio::ssl::error::stream_truncated);
         if (closed_while_idle) {
             connection_.reset();
             return connect();
         }
+        ERR_clear_error();
         attempt_failed(timed_out_ ? "timed out" : error.message());
     }
 
@@ -378,10 +490,18 @@ void BridgeClient::ask(const PolicyRequest& request, BridgeDone done) {
 void BridgeClient::reconfigure(BridgeClientOptions options) {
     auto settings = std::make_shared<Settings>();
     settings->timeout = options.timeout;
+    settings->tls_config = options.tls;
+    if (options.tls) {
+        auto context = make_tls_context(*options.tls);
+        context ? void(settings->tls = std::move(*context))
+                : void(settings->tls_error = context.error());
+    }
     const std::scoped_lock lock(mutex_);
+    // Idle connections are of the old kind when `tls` changed: start afresh.
+    const bool keep = settings_ && settings_->tls_config == options.tls;
     for (const auto& address : options.bridges) {
         std::shared_ptr<Bridge> kept;
-        if (settings_) {
+        if (keep) {
             for (const auto& old : settings_->bridges) {
                 kept = old->address.text == address.text ? old : kept;
             }

@@ -22,6 +22,14 @@
 //
 // Host names in `bridges` are resolved when the client is configured (at start and on
 // SIGHUP), not per question; a name that does not resolve makes that bridge fail.
+//
+// TLS (`tls`): every new connection does a TLS handshake (TLS 1.2 or newer) inside the
+// attempt's share of the deadline; the bridge's certificate must verify against the CA
+// file and match the host of the `bridges` entry (DNS name, or IP SAN for an address).
+// A failed handshake is a failure of that bridge like a refused connection, so it ends
+// in the failure action, never a reject. TLS files that cannot be loaded make every
+// bridge fail (with the reason) until a reconfigure fixes them. A reconfigure that
+// changes `tls` starts every bridge afresh (new connections, breakers closed).
 #pragma once
 
 #include <atomic>
@@ -81,6 +89,7 @@ struct BridgeClientOptions {
     unsigned breaker_failures = 3;
     std::chrono::seconds breaker_open{30};
     std::size_t max_idle_per_bridge = 16;
+    std::optional<BridgeTlsConfig> tls;          // nullopt: plain TCP
 };
 
 struct BridgeStats {

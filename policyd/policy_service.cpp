@@ -96,6 +96,7 @@ BridgeClientOptions bridge_options(const PolicydConfig& config) {
     options.timeout = config.backend_timeout;
     options.breaker_failures = config.breaker_failures;
     options.breaker_open = config.breaker_open;
+    options.tls = config.bridge_tls;
     return options;
 }
 

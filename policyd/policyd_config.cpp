@@ -8,8 +8,16 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -27,7 +35,9 @@ constexpr std::int64_t kMaxCacheEntries = 100'000'000;
 const std::set<std::string, std::less<>> kKnownKeys{
     "listen", "bridges", "domains", "on_backend_failure", "positive_ttl_s",
     "negative_ttl_s", "backend_timeout_ms", "threads", "cache_max_entries", "serve_stale",
-    "breaker_failures", "breaker_open_s", "recipient_delimiter", "stats_file", "log"};
+    "breaker_failures", "breaker_open_s", "recipient_delimiter", "stats_file", "log",
+    "bridge_tls"};
+const std::set<std::string, std::less<>> kBridgeTlsKeys{"ca", "cert", "key"};
 
 std::string lowercase(std::string_view text) {
     std::string result(text);
@@ -269,7 +279,87 @@ void read_numbers(ConfigReader& reader, PolicydConfig& config) {
     reader.read_duration("breaker_open_s", 1, 3600, config.breaker_open);
 }
 
-void read_document(ConfigReader& reader, PolicydConfig& config) {
+/// `path` relative to the folder of the config file `file_name`.
+std::string resolve_against(const std::string& file_name, const std::string& path) {
+    std::filesystem::path resolved(path);
+    if (resolved.is_relative()) {
+        resolved = std::filesystem::path(file_name).parent_path() / resolved;
+    }
+    return resolved.string();
+}
+
+/// Empty when `path` is a regular file that group and others cannot read, else why not.
+std::string private_file_problem(const std::string& path) {
+    struct stat status {};
+    if (::stat(path.c_str(), &status) != 0) {
+        return path + ": " + std::strerror(errno);
+    }
+    if (!S_ISREG(status.st_mode)) {
+        return path + ": not a regular file";
+    }
+    if ((status.st_mode & (S_IRGRP | S_IROTH)) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(status.st_mode & 07777));
+        return path + ": readable by group or others (mode " + mode +
+               "); make it readable by its owner only (chmod 600)";
+    }
+    return {};
+}
+
+void read_bridge_tls(ConfigReader& reader, PolicydConfig& config, const std::string& file_name) {
+    const toml::node* node = reader.root().get("bridge_tls");
+    if (!node) {
+        return;
+    }
+    const toml::table* table = node->as_table();
+    if (!table) {
+        reader.report(node->source(), "'bridge_tls' must be a table");
+        return;
+    }
+    for (const auto& [key, value] : *table) {
+        if (!kBridgeTlsKeys.contains(key.str())) {
+            reader.report(key.source(), "unknown key 'bridge_tls." + std::string(key.str()) + "'");
+        }
+    }
+    BridgeTlsConfig tls;
+    bool valid = true;
+    const auto read_path = [&](std::string_view key, std::string& out) {
+        const toml::node* entry = table->get(key);
+        if (!entry) {
+            return;
+        }
+        const auto* text = entry->as_string();
+        if (!text || text->get().empty() || has_control_characters(text->get())) {
+            reader.report(entry->source(), "'bridge_tls." + std::string(key) + "' must be a file path");
+            valid = false;
+            return;
+        }
+        out = resolve_against(file_name, text->get());
+    };
+    read_path("ca", tls.ca_file);
+    read_path("cert", tls.cert_file);
+    read_path("key", tls.key_file);
+    if (!table->contains("ca")) {
+        reader.report(node->source(), "'bridge_tls' needs 'ca', the CA that signed the bridges' "
+                                      "certificates");
+        valid = false;
+    }
+    if (table->contains("cert") != table->contains("key")) {
+        reader.report(node->source(), "set both 'bridge_tls.cert' and 'bridge_tls.key', or neither");
+        valid = false;
+    }
+    if (valid && !tls.key_file.empty()) {
+        if (auto problem = private_file_problem(tls.key_file); !problem.empty()) {
+            reader.report(table->get("key")->source(), "'bridge_tls.key': " + problem);
+            valid = false;
+        }
+    }
+    if (valid) {
+        config.bridge_tls = std::move(tls);
+    }
+}
+
+void read_document(ConfigReader& reader, PolicydConfig& config, const std::string& file_name) {
     reader.report_unknown_keys();
     reader.require("bridges");
     reader.require("domains");
@@ -282,6 +372,7 @@ void read_document(ConfigReader& reader, PolicydConfig& config) {
     read_delimiter(reader, config);
     reader.read_string("stats_file", config.stats_file);
     read_log(reader, config);
+    read_bridge_tls(reader, config, file_name);
 }
 
 } // namespace
@@ -299,7 +390,7 @@ Result<PolicydConfig, std::vector<Problem>> parse_policyd_config(std::string_vie
                                                 std::string(error.description())}});
     }
     ConfigReader reader(root, file_name);
-    read_document(reader, config);
+    read_document(reader, config, file_name);
     auto problems = reader.take_sorted();
     if (!problems.empty()) {
         return unexpected(std::move(problems));

@@ -3,13 +3,15 @@
 // The keys of DESIGN.md ("Contracts") are `listen`, `bridges`, `domains`,
 // `on_backend_failure`, `positive_ttl_s`, `negative_ttl_s` and `backend_timeout_ms`; the
 // documented extras are `threads`, `cache_max_entries`, `serve_stale`, `breaker_failures`,
-// `breaker_open_s`, `recipient_delimiter`, `stats_file` and `log`. Anything else is
+// `breaker_open_s`, `recipient_delimiter`, `stats_file`, `log` and the table
+// `[bridge_tls]` (`ca`, `cert`, `key`: TLS to the bridges). Anything else is
 // refused, so that a typo never silently falls back to a default. Every problem is
 // reported with file:line:column, all of them in one run (`--check-config`).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +30,18 @@ struct BridgeAddress {
     std::uint16_t port = 0;
 };
 
+/// [bridge_tls]: talk TLS (1.2 or newer) to every bridge. The bridge's certificate must
+/// verify against `ca` and name the host of its `bridges` entry (an IP address there is
+/// checked against the certificate's IP SANs). `cert` and `key`, both or neither: the
+/// client certificate for a bridge that requires one. Paths are resolved against the
+/// config file's folder; `key` must not be readable by group or others.
+struct BridgeTlsConfig {
+    std::string ca_file;
+    std::string cert_file; // empty: no client certificate
+    std::string key_file;
+    bool operator==(const BridgeTlsConfig&) const = default;
+};
+
 struct PolicydConfig {
     std::string listen = "127.0.0.1:10040";
     std::vector<BridgeAddress> bridges;               // required, tried in order
@@ -44,6 +58,7 @@ struct PolicydConfig {
     std::string recipient_delimiter = "+";            // as Postfix's recipient_delimiter
     std::string stats_file;                           // empty: no stats file
     LogTarget log = LogTarget::syslog;
+    std::optional<BridgeTlsConfig> bridge_tls;        // nullopt: plain TCP to the bridges
 };
 
 /// Parses `text` (the contents of `file_name`, which is only used in problems).

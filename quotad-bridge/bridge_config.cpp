@@ -350,9 +350,35 @@ void fill_domains(ResolverConfig& resolver) {
         resolver.domains.push_back(domain);
 }
 
-const toml::node* read_sections(TableReader& root, const std::string& file_name,
-                                BridgeConfig& config, Diagnostics& out) {
-    const toml::node* secret = nullptr;
+/// Reads [tls]; returns the `key` node when there is a key file to check.
+const toml::node* read_tls(TableReader& tls, const std::string& file_name, BridgeConfig& config) {
+    auto cert = tls.string("cert", true);
+    auto key = tls.string("key", true);
+    auto client_ca = tls.string("client_ca");
+    for (const char* name : {"cert", "key", "client_ca"})
+        if (const toml::node* node = tls.find(name); node && node->value<std::string>() &&
+                                                     node->value<std::string>()->empty())
+            tls.report(*node, "'tls." + std::string(name) + "' must not be empty");
+    if (!cert || !key || cert->empty() || key->empty())
+        return nullptr;
+    TlsServerSettings settings;
+    settings.cert_file = resolve_against(file_name, *cert).string();
+    settings.key_file = resolve_against(file_name, *key).string();
+    if (client_ca && !client_ca->empty())
+        settings.client_ca_file = resolve_against(file_name, *client_ca).string();
+    config.tls = std::move(settings);
+    return tls.find("key");
+}
+
+struct Files {
+    const toml::node* secret = nullptr;  // ldap.bind_password_file
+    const toml::node* tls_key = nullptr; // tls.key
+};
+
+Files read_sections(TableReader& root, const std::string& file_name, BridgeConfig& config,
+                    Diagnostics& out) {
+    Files files;
+    const toml::node*& secret = files.secret;
     if (const toml::table* ldap = root.table("ldap", true)) {
         TableReader reader(*ldap, "ldap", table_position(*ldap), out);
         secret = read_ldap(reader, file_name, config);
@@ -365,7 +391,12 @@ const toml::node* read_sections(TableReader& root, const std::string& file_name,
     }
     if (const toml::table* domains = root.table("virtual_domains"))
         read_virtual_domains(*domains, config, out);
-    return secret;
+    if (const toml::table* tls = root.table("tls")) {
+        TableReader reader(*tls, "tls", table_position(*tls), out);
+        files.tls_key = read_tls(reader, file_name, config);
+        reader.finish();
+    }
+    return files;
 }
 
 void read_root(const toml::table& table, const std::string& file_name, BridgeConfig& config,
@@ -376,17 +407,22 @@ void read_root(const toml::table& table, const std::string& file_name, BridgeCon
     read_domain(root, config);
     read_log(root, config);
     read_numbers(root, config);
-    const toml::node* secret = read_sections(root, file_name, config, out);
+    const Files files = read_sections(root, file_name, config, out);
     root.finish();
     fill_domains(config.resolver);
-    // Only a file that is otherwise valid is worth a look at the secret.
-    if (!out.empty() || !secret)
+    // Only a file that is otherwise valid is worth a look at the secrets.
+    if (!out.empty())
+        return;
+    if (files.tls_key)
+        if (auto key = check_private_file(config.tls->key_file); !key)
+            root.report(*files.tls_key, "'tls.key': " + key.error());
+    if (!files.secret)
         return;
     auto password = read_secret_file(config.bind_password_file);
     if (password)
         config.resolver.bind_password = std::move(*password);
     else
-        root.report(*secret, "'ldap.bind_password_file': " + password.error());
+        root.report(*files.secret, "'ldap.bind_password_file': " + password.error());
 }
 
 std::string mode_text(mode_t mode) {
@@ -418,20 +454,34 @@ Result<std::string, std::string> one_line_secret(std::string secret, const std::
     return secret;
 }
 
+/// Checks the open file `fd` (of `path`): a regular file only its owner may read.
+Result<bool, std::string> check_private_descriptor(int fd, const std::string& path) {
+    struct stat status {};
+    if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode))
+        return unexpected(path + ": not a regular file");
+    if (status.st_mode & (S_IRGRP | S_IROTH))
+        return unexpected(path + ": readable by group or others (mode " +
+                          mode_text(status.st_mode) +
+                          "); make it readable by its owner only (chmod 600)");
+    return true;
+}
+
 } // namespace
+
+Result<bool, std::string> check_private_file(const std::string& path) {
+    FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY)};
+    if (file.fd < 0)
+        return unexpected(path + ": " + std::strerror(errno));
+    return check_private_descriptor(file.fd, path);
+}
 
 Result<std::string, std::string> read_secret_file(const std::string& path) {
     // fstat on the descriptor that is read: the checks apply to the very file used.
     FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY)};
     if (file.fd < 0)
         return unexpected(path + ": " + std::strerror(errno));
-    struct stat status {};
-    if (::fstat(file.fd, &status) != 0 || !S_ISREG(status.st_mode))
-        return unexpected(path + ": not a regular file");
-    if (status.st_mode & (S_IRGRP | S_IROTH))
-        return unexpected(path + ": readable by group or others (mode " +
-                          mode_text(status.st_mode) +
-                          "); make it readable by its owner only (chmod 600)");
+    if (auto checked = check_private_descriptor(file.fd, path); !checked)
+        return unexpected(checked.error());
     std::string secret(kMaxSecretBytes + 1, '\0');
     auto length = ::read(file.fd, secret.data(), secret.size());
     if (length < 0)

@@ -13,6 +13,9 @@
 #include <string_view>
 #include <vector>
 
+#include <optional>
+
+#include "mailng/policy_server.h"
 #include "mailng/result.h"
 #include "recipient_resolver.h"
 
@@ -30,6 +33,11 @@ struct BridgeConfig {
     LogTarget log = LogTarget::syslog;
     std::string bind_password_file;     // resolved against the config file's folder
     ResolverConfig resolver;            // bind_password filled from bind_password_file
+    /// [tls]: `cert`, `key` (required in the table), `client_ca` (clients must then
+    /// present a certificate signed by it). Paths resolved against the config file's
+    /// folder; the key file must not be readable by group or others. Absent: plain TCP.
+    /// Applied at start only (a reload does not change it).
+    std::optional<TlsServerSettings> tls;
 };
 
 /// Parses `text` as if read from `file_name` (which also anchors a relative
@@ -47,5 +55,9 @@ Result<BridgeConfig, std::vector<Problem>> load_bridge_config(const std::string&
 /// empty secret, or one with a line break or NUL inside, is refused. The error names the
 /// file and never contains the secret.
 Result<std::string, std::string> read_secret_file(const std::string& path);
+
+/// Checks that `path` is a regular file that group and others cannot read (a TLS
+/// private key); the error names the file and the mode.
+Result<bool, std::string> check_private_file(const std::string& path);
 
 } // namespace mailng::bridge

@@ -101,6 +101,7 @@ BridgeServiceOptions service_options(const BridgeConfig& config) {
     BridgeServiceOptions options;
     options.server.listen = config.listen;
     options.server.allow = config.allow;
+    options.server.tls = config.tls;
     options.server.threads = kIoThreads;
     options.workers = config.threads;
     options.resolver = config.resolver;
@@ -117,8 +118,8 @@ void reload(const std::string& path, BridgeConfig& running, BridgeService& servi
         return;
     }
     if (next->listen != running.listen || next->threads != running.threads ||
-        next->log != running.log)
-        log("warning: reload: listen, threads and log change only at a restart");
+        next->log != running.log || next->tls != running.tls)
+        log("warning: reload: listen, threads, log and [tls] change only at a restart");
     if (auto allowed = service.set_allow(next->allow); !allowed) {
         log("warning: reload failed (" + allowed.error() + "); the running configuration stays");
         return;

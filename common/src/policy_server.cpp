@@ -6,9 +6,19 @@
 // a reply function holds its Connection. So a worker that still holds a reply after the
 // server is gone keeps the io_context alive until it lets go, and never touches freed
 // memory; after stop() its reply is simply dropped.
+//
+// TLS: a connection then wraps its socket in an ssl::stream over a reference to it, so
+// closing the socket (stop, idle timeout) works the same for both; every read and write
+// goes through read_some()/write_all(), which pick the stream. The plain path is the
+// same code with no stream.
 #include "mailng/policy_server.h"
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <array>
 #include <atomic>
@@ -45,6 +55,7 @@ struct Core {
     PolicyServerOptions options;
     PolicyHandler handler;
     PolicyLog log;
+    std::optional<asio::ssl::context> tls; // set by start() when options.tls is
     // Normalised to address/prefix by start() and set_allow(); swapped whole, so a
     // reader copies the pointer under allow_mutex and checks without holding it.
     std::shared_ptr<const std::vector<std::string>> allow =
@@ -61,6 +72,7 @@ struct Core {
     std::atomic<std::uint64_t> open{0};
     std::atomic<std::uint64_t> requests{0};
     std::atomic<std::uint64_t> protocol_errors{0};
+    std::atomic<std::uint64_t> tls_failures{0};
 
     std::mutex mutex; // guards stopped and connections
     bool stopped = false;
@@ -103,18 +115,27 @@ public:
           socket_(std::move(socket)),
           idle_timer_(socket_.get_executor()),
           peer_(std::move(peer)),
-          reader_(core_->options.limits) {}
+          reader_(core_->options.limits) {
+        if (core_->tls)
+            tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, *core_->tls);
+    }
 
     tcp::socket::executor_type executor() { return socket_.get_executor(); }
     const std::shared_ptr<Core>& core() const { return core_; }
 
     // All of the following run on the connection's strand.
-    void start() { read(); }
+    void start() { tls_ ? handshake() : read(); }
     void deliver(std::string reply);
     void abandon();
     void close();
 
 private:
+    void handshake();
+    void on_handshake(const error_code& error);
+    template <typename Handler>
+    void read_some(Handler&& handler);
+    template <typename Handler>
+    void write_all(Handler&& handler);
     void read();
     void on_read(const error_code& error, std::size_t length);
     void on_idle(const error_code& error);
@@ -125,6 +146,7 @@ private:
 
     std::shared_ptr<Core> core_; // first member: the io_context outlives the socket
     tcp::socket socket_;
+    std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_; // with TLS only; after socket_
     asio::steady_timer idle_timer_;
     std::string peer_;
     PolicyRequestReader reader_;
@@ -166,6 +188,62 @@ private:
     std::atomic<bool> sent_{false};
 };
 
+template <typename Handler>
+void Connection::read_some(Handler&& handler) {
+    if (tls_)
+        tls_->async_read_some(asio::buffer(buffer_), std::forward<Handler>(handler));
+    else
+        socket_.async_read_some(asio::buffer(buffer_), std::forward<Handler>(handler));
+}
+
+template <typename Handler>
+void Connection::write_all(Handler&& handler) {
+    if (tls_)
+        asio::async_write(*tls_, asio::buffer(reply_), std::forward<Handler>(handler));
+    else
+        asio::async_write(socket_, asio::buffer(reply_), std::forward<Handler>(handler));
+}
+
+/// OpenSSL's reason for a failed handshake, with the certificate check's verdict when
+/// that is what failed ("certificate verify failed (...): unable to get local issuer
+/// certificate").
+std::string tls_failure_reason(const error_code& error, SSL* ssl) {
+    std::string reason = error.message();
+    const long verified = SSL_get_verify_result(ssl);
+    if (verified != X509_V_OK)
+        reason += std::string(": ") + X509_verify_cert_error_string(verified);
+    return reason;
+}
+
+// The handshake runs under the idle timer like a read: a peer that connects and stays
+// silent is closed after idle_timeout, as on the plain path.
+void Connection::handshake() {
+    if (closed_)
+        return;
+    reading_ = true;
+    idle_timer_.expires_after(core_->options.idle_timeout);
+    idle_timer_.async_wait(
+        [self = shared_from_this()](const error_code& error) { self->on_idle(error); });
+    tls_->async_handshake(asio::ssl::stream_base::server,
+                          [self = shared_from_this()](const error_code& error) {
+                              self->on_handshake(error);
+                          });
+}
+
+void Connection::on_handshake(const error_code& error) {
+    reading_ = false;
+    idle_timer_.cancel();
+    if (closed_)
+        return;
+    if (error) {
+        ++core_->tls_failures;
+        close_with_log("TLS handshake failed: " +
+                       tls_failure_reason(error, tls_->native_handle()));
+        return;
+    }
+    read();
+}
+
 void Connection::read() {
     if (closed_)
         return;
@@ -173,10 +251,9 @@ void Connection::read() {
     idle_timer_.expires_after(core_->options.idle_timeout);
     idle_timer_.async_wait(
         [self = shared_from_this()](const error_code& error) { self->on_idle(error); });
-    socket_.async_read_some(asio::buffer(buffer_),
-                            [self = shared_from_this()](const error_code& error, std::size_t n) {
-                                self->on_read(error, n);
-                            });
+    read_some([self = shared_from_this()](const error_code& error, std::size_t n) {
+        self->on_read(error, n);
+    });
 }
 
 void Connection::on_idle(const error_code& error) {
@@ -193,7 +270,15 @@ void Connection::on_read(const error_code& error, std::size_t length) {
     if (closed_)
         return;
     if (error) {
-        close(); // EOF: smtpd went away, the normal end of a connection
+        // EOF: smtpd went away, the normal end of a connection. With TLS 1.3 a client
+        // certificate is checked after the client's side of the handshake is done, so
+        // that refusal shows up here, at the first read.
+        if (tls_ && error.category() == asio::error::get_ssl_category()) {
+            ++core_->tls_failures;
+            close_with_log("TLS failed: " + tls_failure_reason(error, tls_->native_handle()));
+            return;
+        }
+        close();
         return;
     }
     auto fed = reader_.feed(std::string_view(buffer_.data(), length));
@@ -237,10 +322,9 @@ void Connection::deliver(std::string reply) {
     if (closed_)
         return;
     reply_ = std::move(reply);
-    asio::async_write(socket_, asio::buffer(reply_),
-                      [self = shared_from_this()](const error_code& error, std::size_t) {
-                          self->on_written(error);
-                      });
+    write_all([self = shared_from_this()](const error_code& error, std::size_t) {
+        self->on_written(error);
+    });
 }
 
 void Connection::on_written(const error_code& error) {
@@ -379,6 +463,51 @@ Result<bool, std::string> open_acceptor(tcp::acceptor& acceptor, const tcp::endp
     return true;
 }
 
+/// The reason of a failed OpenSSL call (asio's message for it); clears the queue.
+std::string openssl_reason(const error_code& error) {
+    std::string reason = error.message();
+    ERR_clear_error();
+    return reason;
+}
+
+/// The server's TLS context: TLS 1.2 or newer, the certificate chain and key, and with
+/// a client CA file, client certificates required and verified against it.
+Result<bool, std::string> make_tls_context(const TlsServerSettings& settings,
+                                           std::optional<asio::ssl::context>& out) {
+    asio::ssl::context context(asio::ssl::context::tls_server);
+    context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                        asio::ssl::context::no_tlsv1_1 | asio::ssl::context::no_compression);
+    if (SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION) != 1)
+        return unexpected(std::string("tls: cannot require TLS 1.2"));
+    error_code error;
+    context.use_certificate_chain_file(settings.cert_file, error);
+    if (error)
+        return unexpected("tls: " + settings.cert_file + ": " + openssl_reason(error));
+    context.use_private_key_file(settings.key_file, asio::ssl::context::pem, error);
+    if (error)
+        return unexpected("tls: " + settings.key_file + ": " + openssl_reason(error));
+    if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
+        ERR_clear_error();
+        return unexpected("tls: " + settings.key_file + ": does not match the certificate in " +
+                          settings.cert_file);
+    }
+    if (!settings.client_ca_file.empty()) {
+        context.load_verify_file(settings.client_ca_file, error);
+        if (error)
+            return unexpected("tls: " + settings.client_ca_file + ": " + openssl_reason(error));
+        // Tell clients which CAs are accepted (informational; verification uses the above).
+        if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(settings.client_ca_file.c_str()))
+            SSL_CTX_set_client_CA_list(context.native_handle(), names);
+        ERR_clear_error();
+        context.set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+    } else {
+        context.set_verify_mode(asio::ssl::verify_none);
+    }
+    out.emplace(std::move(context));
+    return true;
+}
+
 bool has_space_or_control(std::string_view text) {
     for (unsigned char c : text)
         if (std::isspace(c) || std::iscntrl(c))
@@ -412,6 +541,9 @@ Result<bool, std::string> PolicyServer::start() {
     impl_->started = true;
     if (auto allowed = set_allow(core.options.allow); !allowed)
         return allowed;
+    if (core.options.tls)
+        if (auto made = make_tls_context(*core.options.tls, core.tls); !made)
+            return made;
     auto endpoint = listen_endpoint(core.options.listen);
     if (!endpoint)
         return unexpected(endpoint.error());
@@ -474,7 +606,7 @@ std::uint16_t PolicyServer::port() const {
 PolicyServerCounters PolicyServer::counters() const {
     const Core& core = *impl_->core;
     return {core.accepted.load(), core.refused.load(), core.open.load(), core.requests.load(),
-            core.protocol_errors.load()};
+            core.protocol_errors.load(), core.tls_failures.load()};
 }
 
 Result<HostPort, std::string> parse_host_port(std::string_view text) {

@@ -15,6 +15,12 @@
 // (logged), so a lost request cannot hang an smtpd process. Replies that arrive after
 // stop() are dropped. Call stop() (or destroy the server) from a thread that is not an
 // io thread, i.e. never from inside the handler.
+//
+// TLS (optional, `tls`): each connection first does a TLS handshake (TLS 1.2 or newer),
+// within the idle timeout; with `client_ca_file` set, a client must present a
+// certificate that verifies against it. A failed handshake closes that connection only
+// and is logged with the peer address and OpenSSL's reason. Without `tls` the server
+// speaks plain TCP.
 #pragma once
 
 #include <chrono>
@@ -22,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,12 +38,22 @@
 
 namespace mailng {
 
+/// Server-side TLS: PEM files, read by start() (a file that cannot be loaded fails it).
+struct TlsServerSettings {
+    std::string cert_file;       // the server certificate, followed by its chain
+    std::string key_file;        // its private key (unencrypted)
+    std::string client_ca_file;  // empty: no client certificate asked for; set: required
+                                 // and verified against these CA certificates
+    bool operator==(const TlsServerSettings&) const = default;
+};
+
 struct PolicyServerOptions {
     std::string listen;                        // "127.0.0.1:10040" or "[::1]:10040"
     std::size_t threads = 2;                   // io threads
     std::chrono::seconds idle_timeout{300};    // smtpd's own idle limit is 300 s
     PolicyLimits limits;
     std::vector<std::string> allow;            // CIDRs; empty: every client
+    std::optional<TlsServerSettings> tls;      // nullopt: plain TCP
 };
 
 /// Sends the reply bytes for one request; callable from any thread, exactly once.
@@ -51,6 +68,7 @@ struct PolicyServerCounters {
     std::uint64_t connections_open = 0;
     std::uint64_t requests = 0;
     std::uint64_t protocol_errors = 0;         // malformed or over a limit
+    std::uint64_t tls_handshake_failures = 0;  // with `tls` only
 };
 
 class PolicyServer {
@@ -61,7 +79,8 @@ public:
     PolicyServer& operator=(const PolicyServer&) = delete;
 
     /// Binds and starts the io threads. Fails with a message naming the address
-    /// ("127.0.0.1:10040: Address already in use") or a bad `listen`/`allow` value.
+    /// ("127.0.0.1:10040: Address already in use"), a bad `listen`/`allow` value, or a
+    /// TLS file that cannot be loaded ("tls: /etc/...key.pem: <OpenSSL reason>").
     Result<bool, std::string> start();
     /// Stops accepting, closes every connection, joins the threads. Idempotent.
     void stop();
