@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "mailng/cluster.h"
+#include "mailng/diagnostics.h"
 #include "mailng/policy_server.h"
 
 namespace mailng::bridge {
@@ -32,10 +33,7 @@ constexpr std::int64_t kMaxTimeoutMs = 60000;
 constexpr std::int64_t kMaxThreads = 64;
 constexpr std::size_t kMaxSecretBytes = 4096;
 
-struct Position {
-    int line = 0; // 0: the whole file
-    int column = 0;
-};
+using Position = SourcePosition;
 
 Position position_of(const toml::source_region& region) {
     return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
@@ -53,26 +51,6 @@ std::string lowercase(std::string_view text) {
     return result;
 }
 
-/// The problems of one file, in file order at the end.
-class Diagnostics {
-public:
-    explicit Diagnostics(std::string file) : file_(std::move(file)) {}
-
-    void report(Position where, std::string message) {
-        problems_.push_back({file_, where.line, where.column, std::move(message)});
-    }
-    bool empty() const { return problems_.empty(); }
-    std::vector<Problem> take_sorted() {
-        std::stable_sort(problems_.begin(), problems_.end(), [](const auto& a, const auto& b) {
-            return std::pair(a.line, a.column) < std::pair(b.line, b.column);
-        });
-        return std::move(problems_);
-    }
-
-private:
-    std::string file_;
-    std::vector<Problem> problems_;
-};
 
 /// One TOML table being read: every key that is asked for counts as known, and
 /// finish() reports the others as unknown.

@@ -18,6 +18,7 @@
 #include <tuple>
 
 #include "mailng/cluster.h"
+#include "mailng/diagnostics.h"
 
 namespace mailng {
 namespace {
@@ -28,10 +29,7 @@ constexpr int max_days = 36500;
 constexpr int max_int = std::numeric_limits<int>::max();
 constexpr std::array all_roles{Role::relay, Role::backend, Role::client, Role::directory};
 
-struct Position {
-    int line = 0; // 0: the whole file
-    int column = 0;
-};
+using Position = SourcePosition;
 
 Position position_of(const toml::source_region& region) {
     return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
@@ -110,30 +108,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return d[a.size()][b.size()];
 }
 
-/// Collects the problems of one file.
-class Diagnostics {
-public:
-    explicit Diagnostics(std::string file) : file_(std::move(file)) {}
-
-    void report(Position where, std::string message) {
-        problems_.push_back({file_, where.line, where.column, std::move(message)});
-    }
-
-    bool empty() const { return problems_.empty(); }
-
-    /// In file order, so that the admin can work through them from the top.
-    std::vector<Problem> take_sorted() {
-        std::stable_sort(problems_.begin(), problems_.end(),
-                         [](const Problem& a, const Problem& b) {
-                             return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-                         });
-        return std::move(problems_);
-    }
-
-private:
-    std::string file_;
-    std::vector<Problem> problems_;
-};
 
 enum class Need { optional, required };
 
