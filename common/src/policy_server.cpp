@@ -138,6 +138,7 @@ private:
     void write_all(Handler&& handler);
     void read();
     void on_read(const error_code& error, std::size_t length);
+    void arm_idle_timer();
     void on_idle(const error_code& error);
     void dispatch_next();
     void call_handler(PolicyRequest request);
@@ -221,9 +222,7 @@ void Connection::handshake() {
     if (closed_)
         return;
     reading_ = true;
-    idle_timer_.expires_after(core_->options.idle_timeout);
-    idle_timer_.async_wait(
-        [self = shared_from_this()](const error_code& error) { self->on_idle(error); });
+    arm_idle_timer();
     tls_->async_handshake(asio::ssl::stream_base::server,
                           [self = shared_from_this()](const error_code& error) {
                               self->on_handshake(error);
@@ -248,12 +247,17 @@ void Connection::read() {
     if (closed_)
         return;
     reading_ = true;
-    idle_timer_.expires_after(core_->options.idle_timeout);
-    idle_timer_.async_wait(
-        [self = shared_from_this()](const error_code& error) { self->on_idle(error); });
+    arm_idle_timer();
     read_some([self = shared_from_this()](const error_code& error, std::size_t n) {
         self->on_read(error, n);
     });
+}
+
+// A read (or the TLS handshake) must complete within idle_timeout.
+void Connection::arm_idle_timer() {
+    idle_timer_.expires_after(core_->options.idle_timeout);
+    idle_timer_.async_wait(
+        [self = shared_from_this()](const error_code& error) { self->on_idle(error); });
 }
 
 void Connection::on_idle(const error_code& error) {

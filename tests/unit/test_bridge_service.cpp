@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "bridge_service.h"
+#include "support/log_lines.h"
 
 namespace {
 
@@ -155,26 +156,6 @@ mailng::bridge::ResolverFactory fake_factory(std::shared_ptr<FakeDirectory> dire
     };
 }
 
-class LogLines {
-public:
-    mailng::PolicyLog sink() {
-        return [this](std::string_view line) {
-            std::lock_guard lock(mutex_);
-            lines_.emplace_back(line);
-        };
-    }
-    std::string all() {
-        std::lock_guard lock(mutex_);
-        std::string text;
-        for (const auto& line : lines_)
-            text += line + "\n";
-        return text;
-    }
-
-private:
-    std::mutex mutex_;
-    std::vector<std::string> lines_;
-};
 
 class BridgeServiceTest : public ::testing::Test {
 protected:

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "mailng/policy_server.h"
+#include "support/log_lines.h"
 
 namespace {
 
@@ -113,27 +114,6 @@ private:
     std::string buffer_;
 };
 
-/// Log lines, collected from the io threads.
-class LogLines {
-public:
-    mailng::PolicyLog sink() {
-        return [this](std::string_view line) {
-            std::lock_guard lock(mutex_);
-            lines_.emplace_back(line);
-        };
-    }
-    bool contains(const std::string& text) {
-        std::lock_guard lock(mutex_);
-        for (const auto& line : lines_)
-            if (line.find(text) != std::string::npos)
-                return true;
-        return false;
-    }
-
-private:
-    std::mutex mutex_;
-    std::vector<std::string> lines_;
-};
 
 /// Answers DUNNO and echoes the recipient in an extra attribute, so that a test can see
 /// that each answer belongs to its own request.

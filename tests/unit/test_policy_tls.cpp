@@ -23,6 +23,7 @@
 #include "mailng/policy_server.h"
 #include "policy_service.h"
 #include "policyd_config.h"
+#include "support/log_lines.h"
 
 namespace {
 
@@ -45,28 +46,6 @@ const std::string kRequest =
     "request=smtpd_access_policy\nprotocol_state=RCPT\nclient_address=192.0.2.7\n"
     "sender=a@example.net\nrecipient=bob@example.edu\nsize=0\n\n";
 
-/// Log lines, collected from any thread.
-class LogLines {
-public:
-    mailng::PolicyLog sink() {
-        return [this](std::string_view line) {
-            std::lock_guard lock(mutex_);
-            lines_.emplace_back(line);
-        };
-    }
-    std::string all() {
-        std::lock_guard lock(mutex_);
-        std::string text;
-        for (const auto& line : lines_)
-            text += line + "\n";
-        return text;
-    }
-    bool contains(const std::string& text) { return all().find(text) != std::string::npos; }
-
-private:
-    std::mutex mutex_;
-    std::vector<std::string> lines_;
-};
 
 TlsServerSettings server_tls(bool require_client_certificate = true) {
     return {data("server.pem"), data("server.key"),
