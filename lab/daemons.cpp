@@ -6,7 +6,9 @@
 #include <map>
 #include <thread>
 
+#include "agent_files.h"
 #include "process.h"
+#include "setup.h"
 
 namespace mailng::lab {
 namespace {
@@ -34,7 +36,9 @@ std::vector<std::string> daemon_services(const std::string& daemon, Role role) {
     return found == table.end() ? std::vector<std::string>{} : found->second;
 }
 
-std::vector<std::string> daemons_of(Role role) {
+} // namespace
+
+std::vector<std::string> lab_daemons_of(Role role) {
     const bool policy = policy_programs_built();
     switch (role) {
     case Role::directory:
@@ -53,7 +57,7 @@ std::vector<std::string> daemons_of(Role role) {
     return {};
 }
 
-std::string pid_file_of(const std::string& daemon, const Host& host, const Layout& layout) {
+std::string lab_pid_file(const std::string& daemon, const Host& host, const Layout& layout) {
     if (daemon == "postfix")
         return host.paths.postfix_queue_dir + "/pid/master.pid";
     if (daemon == "dovecot")
@@ -66,6 +70,8 @@ std::string pid_file_of(const std::string& daemon, const Host& host, const Layou
         return {}; // they run in the foreground; the spawned pid is the daemon
     return layout.host_dir(host.name) + "/sshd.pid";
 }
+
+namespace {
 
 // Output goes to `log`, next to what the daemon itself logs there.
 Status run_step(const std::vector<std::string>& argv, const std::string& log) {
@@ -121,7 +127,10 @@ Status start_mailng_daemon(DaemonRecord& record, const Layout& layout, const Hos
     const std::string config =
         host.paths.mailng_config_dir + (policyd ? "/policyd.toml" : "/quotad-bridge.toml");
     const std::string log = layout.log_dir(host.name) + "/" + record.name + ".log";
-    return spawned(spawn_detached({program, "--config", config, "--foreground"}, log), record, log);
+    auto started = spawned(spawn_detached({program, "--config", config, "--foreground"}, log), record, log);
+    if (started)
+        (void)write_file(foreground_pid_file(host, record.name), std::to_string(record.pid) + "\n", 0644);
+    return started;
 }
 
 Status start_sshd(const Layout& layout, const Host& host) {
@@ -161,7 +170,7 @@ bool policy_programs_built() {
 
 std::vector<std::string> services_of(Role role) {
     std::vector<std::string> services;
-    for (const auto& daemon : daemons_of(role))
+    for (const auto& daemon : lab_daemons_of(role))
         for (const auto& service : daemon_services(daemon, role))
             services.push_back(service);
     return services;
@@ -170,8 +179,8 @@ std::vector<std::string> services_of(Role role) {
 std::vector<DaemonRecord> plan_daemons(const Layout& layout, const Cluster& cluster) {
     std::vector<DaemonRecord> plan;
     for (const auto& host : cluster.hosts)
-        for (const auto& daemon : daemons_of(host.role)) {
-            DaemonRecord record{host.name, daemon, pid_file_of(daemon, host, layout), 0, {}};
+        for (const auto& daemon : lab_daemons_of(host.role)) {
+            DaemonRecord record{host.name, daemon, lab_pid_file(daemon, host, layout), 0, {}};
             for (const auto& service : daemon_services(daemon, host.role))
                 record.endpoints.push_back(
                     {host.address, port_of(cluster.ports, service), service});

@@ -27,6 +27,13 @@ std::string sibling_program(const std::string& relative);
 /// them at RCPT and the lab runs them.
 bool policy_programs_built();
 
+/// The daemons a host of `role` runs, in start order ("postfix", "dovecot", "amavisd",
+/// "policyd", "bridge", "slapd", "sshd").
+std::vector<std::string> lab_daemons_of(Role role);
+
+/// The pid file of `daemon` on `host`; empty for the ones that run in the foreground.
+std::string lab_pid_file(const std::string& daemon, const Host& host, const Layout& layout);
+
 /// The services (lab.json `ports`) a host of `role` offers.
 std::vector<std::string> services_of(Role role);
 

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent_files.h"
 #include "daemons.h"
 #include "fixtures.h"
 #include "layout.h"
@@ -109,8 +110,8 @@ Json host_json(const Host& host, const Cluster& cluster, const Layout& layout) {
                  {"address", host.address},
                  {"fqdn", host.fqdn},
                  {"ports", ports},
-                 {"agent_command",
-                  "mailng-agent --config " + layout.host_dir(host.name) + "/agent.toml stdio"}};
+                 {"agent_command", agent_command(layout, host.name)},
+                 {"agent_config", agent_config_path(layout, host.name)}};
     if (host.role != Role::directory)
         json["postfix_config_dir"] = host.paths.postfix_config_dir;
     if (host.role == Role::relay || host.role == Role::backend)
@@ -158,6 +159,7 @@ Result<bool, std::string> prepare(const Layout& layout, const Cluster& cluster,
                      [&] { return add_loopback_addresses(layout, cluster); },
                      [&] { return make_credentials(layout, cluster); },
                      [&] { return write_host_files(layout, cluster, resources); },
+                     [&] { return write_agent_files(layout, cluster); },
                      [&] { return write_directory(layout, cluster, fixtures, resources); },
                      [&] { return write_sshd_configs(layout, cluster, resources); }});
 }

@@ -1,10 +1,10 @@
-// Reading policyd.toml. toml++ parses; ConfigReader checks each key's type and range
-// and reports every problem at the line of the key (or element) that is wrong.
+// Reading policyd.toml. toml++ parses; the shared TableReader (mailng/toml_reader.h)
+// checks each key's type and range and reports every problem at the line of the key (or
+// element) that is wrong, in policyd's own wording (PolicydDialect).
 #include "policyd_config.h"
 
 #include "mailng/policy_server.h"
-
-#include <toml++/toml.h>
+#include "mailng/toml_reader.h"
 
 #include <boost/asio/ip/address.hpp>
 
@@ -19,37 +19,46 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <limits>
-#include <set>
 #include <sstream>
-#include <tuple>
 
 namespace mailng::policyd {
 namespace {
 
-constexpr std::int64_t kMaxTtlSeconds = 7 * 24 * 3600;
-constexpr std::int64_t kMaxBackendTimeoutMs = 60'000; // Postfix itself waits 100 s
+using namespace std::chrono_literals;
+
+constexpr std::chrono::seconds kMaxTtl{7 * 24 * 3600};
+constexpr std::chrono::milliseconds kMaxBackendTimeout{60'000}; // Postfix itself waits 100 s
 constexpr std::int64_t kMaxThreads = 256;
 constexpr std::int64_t kMaxCacheEntries = 100'000'000;
 
-const std::set<std::string, std::less<>> kKnownKeys{
-    "listen", "bridges", "domains", "on_backend_failure", "positive_ttl_s",
-    "negative_ttl_s", "backend_timeout_ms", "threads", "cache_max_entries", "serve_stale",
-    "breaker_failures", "breaker_open_s", "recipient_delimiter", "stats_file", "log",
-    "bridge_tls"};
-const std::set<std::string, std::less<>> kBridgeTlsKeys{"ca", "cert", "key"};
+/// policyd.toml's wording, as its tests and the admin's guide quote it. Tabs count as
+/// control characters here: no policyd value has a use for one.
+class PolicydDialect : public DottedDialect {
+public:
+    std::string expected(Expected kind, std::string_view path) const override {
+        return kind == Expected::array_of_strings ? "an array of strings"
+                                                  : DottedDialect::expected(kind, path);
+    }
+    std::string wrong_element(const std::string& name, Expected, const toml::node&) const override {
+        return name + " must hold only plain strings";
+    }
+    std::string element_control_characters(const std::string& name) const override {
+        return name + " must hold only plain strings";
+    }
+    std::string missing_key(const TableReader& table, std::string_view key) const override {
+        return "missing required key " + name(table, key);
+    }
+    bool is_refused(unsigned char c) const override { return c < 0x20 || c == 0x7f; }
+    bool blames_key_for_characters() const override { return false; }
+};
+
+const PolicydDialect kDialect{};
 
 std::string lowercase(std::string_view text) {
     std::string result(text);
     std::transform(result.begin(), result.end(), result.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return result;
-}
-
-bool has_control_characters(std::string_view text) {
-    return std::any_of(text.begin(), text.end(), [](unsigned char c) {
-        return c < 0x20 || c == 0x7f;
-    });
 }
 
 /// A domain as Postfix would accept it in a map key: letters, digits, '-', '.', no
@@ -64,219 +73,94 @@ bool plausible_domain(std::string_view domain) {
     });
 }
 
-/// Collects problems and reads typed keys from the top-level table.
-class ConfigReader {
-public:
-    ConfigReader(const toml::table& root, std::string file) : root_(root), file_(std::move(file)) {}
-
-    void report(const toml::source_region& where, std::string message) {
-        problems_.push_back({file_, static_cast<int>(where.begin.line),
-                             static_cast<int>(where.begin.column), std::move(message)});
-    }
-
-    void report_unknown_keys() {
-        for (const auto& [key, node] : root_) {
-            if (!kKnownKeys.contains(key.str())) {
-                report(key.source(), "unknown key '" + std::string(key.str()) + "'");
-            }
-        }
-    }
-
-    void require(std::string_view key) {
-        if (!root_.contains(key)) {
-            problems_.push_back({file_, 0, 0, "missing required key '" + std::string(key) + "'"});
-        }
-    }
-
-    /// The node of `key` if present and of type T; a problem if of another type.
-    template <typename T>
-    const toml::value<T>* typed(std::string_view key, std::string_view expected) {
-        const toml::node* node = root_.get(key);
-        if (!node) {
-            return nullptr;
-        }
-        const auto* value = node->as<T>();
-        if (!value) {
-            report(node->source(), "'" + std::string(key) + "' must be " + std::string(expected));
-        }
-        return value;
-    }
-
-    bool read_string(std::string_view key, std::string& out) {
-        const auto* value = typed<std::string>(key, "a string");
-        if (!value) {
-            return false;
-        }
-        if (has_control_characters(value->get())) {
-            report(value->source(), "'" + std::string(key) + "' must not contain control characters");
-            return false;
-        }
-        out = value->get();
-        return true;
-    }
-
-    bool read_int(std::string_view key, std::int64_t min, std::int64_t max, std::int64_t& out) {
-        const auto* value = typed<std::int64_t>(key, "an integer");
-        if (!value) {
-            return false;
-        }
-        if (value->get() < min || value->get() > max) {
-            report(value->source(), "'" + std::string(key) + "' must be between " +
-                                        std::to_string(min) + " and " + std::to_string(max) +
-                                        ", not " + std::to_string(value->get()));
-            return false;
-        }
-        out = value->get();
-        return true;
-    }
-
-    template <typename Duration>
-    void read_duration(std::string_view key, std::int64_t min, std::int64_t max, Duration& out) {
-        std::int64_t count = 0;
-        if (read_int(key, min, max, count)) {
-            out = Duration(count);
-        }
-    }
-
-    template <typename Number>
-    void read_count(std::string_view key, std::int64_t min, std::int64_t max, Number& out) {
-        std::int64_t count = 0;
-        if (read_int(key, min, max, count)) {
-            out = static_cast<Number>(count);
-        }
-    }
-
-    void read_bool(std::string_view key, bool& out) {
-        if (const auto* value = typed<bool>(key, "true or false")) {
-            out = value->get();
-        }
-    }
-
-    /// Calls `each(text, where)` for every string element of the array `key`.
-    template <typename Each>
-    void read_strings(std::string_view key, Each each) {
-        const toml::node* node = root_.get(key);
-        if (!node) {
-            return;
-        }
-        const auto* array = node->as_array();
-        if (!array) {
-            report(node->source(), "'" + std::string(key) + "' must be an array of strings");
-            return;
-        }
-        if (array->empty()) {
-            report(node->source(), "'" + std::string(key) + "' must not be empty");
-        }
-        for (const toml::node& element : *array) {
-            const auto* text = element.as_string();
-            if (!text || has_control_characters(text->get())) {
-                report(element.source(), "'" + std::string(key) + "' must hold only plain strings");
-                continue;
-            }
-            each(text->get(), element.source());
-        }
-    }
-
-    std::vector<Problem> take_sorted() {
-        std::stable_sort(problems_.begin(), problems_.end(), [](const Problem& a, const Problem& b) {
-            return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-        });
-        return std::move(problems_);
-    }
-
-    const toml::table& root() const { return root_; }
-
-private:
-    const toml::table& root_;
-    std::string file_;
-    std::vector<Problem> problems_;
-};
-
-void read_listen(ConfigReader& reader, PolicydConfig& config) {
-    if (!reader.read_string("listen", config.listen)) {
+void read_listen(TableReader& reader, PolicydConfig& config) {
+    if (!reader.read("listen", config.listen)) {
         return;
     }
     // The server binds without resolving names, so `listen` must be an address.
-    const auto& where = reader.root().get("listen")->source();
     auto endpoint = parse_host_port(config.listen);
     boost::system::error_code error;
     if (!endpoint) {
-        reader.report(where, "'listen': " + endpoint.error());
+        reader.report_value("listen", "'listen': " + endpoint.error());
     } else if (boost::asio::ip::make_address(endpoint->host, error); error) {
-        reader.report(where, "'listen': '" + endpoint->host + "' is not an IP address");
+        reader.report_value("listen", "'listen': '" + endpoint->host + "' is not an IP address");
     }
 }
 
-void read_bridges(ConfigReader& reader, PolicydConfig& config) {
-    reader.read_strings("bridges", [&](const std::string& text, const toml::source_region& where) {
+void read_bridges(TableReader& reader, PolicydConfig& config) {
+    std::vector<Located<std::string>> entries;
+    reader.require("bridges", entries, Empty::refused);
+    for (const auto& [text, where] : entries) {
         auto endpoint = parse_host_port(text);
         if (!endpoint) {
-            reader.report(where, "'bridges': " + endpoint.error());
+            reader.report_at(where, "'bridges': " + endpoint.error());
         } else if (endpoint->port == 0) {
-            reader.report(where, "'bridges': port 0 in '" + text + "'");
+            reader.report_at(where, "'bridges': port 0 in '" + text + "'");
         } else {
             config.bridges.push_back({text, endpoint->host, endpoint->port});
         }
-    });
+    }
 }
 
-void read_domains(ConfigReader& reader, PolicydConfig& config) {
-    reader.read_strings("domains", [&](const std::string& text, const toml::source_region& where) {
+void read_domains(TableReader& reader, PolicydConfig& config) {
+    std::vector<Located<std::string>> entries;
+    reader.require("domains", entries, Empty::refused);
+    for (const auto& [text, where] : entries) {
         const std::string domain = lowercase(text);
         if (!plausible_domain(domain)) {
-            reader.report(where, "'domains': '" + text + "' is not a domain name");
+            reader.report_at(where, "'domains': '" + text + "' is not a domain name");
         } else if (std::find(config.domains.begin(), config.domains.end(), domain) ==
                    config.domains.end()) {
             config.domains.push_back(domain);
         }
-    });
+    }
 }
 
-void read_failure_action(ConfigReader& reader, PolicydConfig& config) {
+void read_failure_action(TableReader& reader, PolicydConfig& config) {
     std::string name;
-    if (!reader.read_string("on_backend_failure", name)) {
+    if (!reader.read("on_backend_failure", name)) {
         return;
     }
     if (auto action = parse_failure_action(name)) {
         config.on_backend_failure = *action;
     } else {
-        reader.report(reader.root().get("on_backend_failure")->source(),
-                      "'on_backend_failure' must be 'defer_if_permit' or 'dunno', not '" + name + "'");
+        reader.report_value("on_backend_failure",
+                            "'on_backend_failure' must be 'defer_if_permit' or 'dunno', not '" +
+                                name + "'");
     }
 }
 
-void read_log(ConfigReader& reader, PolicydConfig& config) {
+void read_log(TableReader& reader, PolicydConfig& config) {
     std::string name;
-    if (!reader.read_string("log", name)) {
+    if (!reader.read("log", name)) {
         return;
     }
     if (name == "syslog" || name == "stderr") {
         config.log = name == "syslog" ? LogTarget::syslog : LogTarget::stderr_stream;
     } else {
-        reader.report(reader.root().get("log")->source(),
-                      "'log' must be 'syslog' or 'stderr', not '" + name + "'");
+        reader.report_value("log", "'log' must be 'syslog' or 'stderr', not '" + name + "'");
     }
 }
 
-void read_delimiter(ConfigReader& reader, PolicydConfig& config) {
-    if (!reader.read_string("recipient_delimiter", config.recipient_delimiter)) {
+void read_delimiter(TableReader& reader, PolicydConfig& config) {
+    if (!reader.read("recipient_delimiter", config.recipient_delimiter)) {
         return;
     }
     // Postfix allows several delimiter characters; '@' or a space would break addresses.
     if (config.recipient_delimiter.find_first_of("@ \t\"") != std::string::npos) {
-        reader.report(reader.root().get("recipient_delimiter")->source(),
-                      "'recipient_delimiter' must not contain '@', '\"' or blanks");
+        reader.report_value("recipient_delimiter",
+                            "'recipient_delimiter' must not contain '@', '\"' or blanks");
     }
 }
 
-void read_numbers(ConfigReader& reader, PolicydConfig& config) {
-    reader.read_duration("positive_ttl_s", 0, kMaxTtlSeconds, config.positive_ttl);
-    reader.read_duration("negative_ttl_s", 0, kMaxTtlSeconds, config.negative_ttl);
-    reader.read_duration("backend_timeout_ms", 1, kMaxBackendTimeoutMs, config.backend_timeout);
-    reader.read_count("threads", 1, kMaxThreads, config.threads);
-    reader.read_count("cache_max_entries", 0, kMaxCacheEntries, config.cache_max_entries);
-    reader.read_count("breaker_failures", 1, 1000, config.breaker_failures);
-    reader.read_duration("breaker_open_s", 1, 3600, config.breaker_open);
+void read_numbers(TableReader& reader, PolicydConfig& config) {
+    reader.read("positive_ttl_s", config.positive_ttl, 0s, kMaxTtl);
+    reader.read("negative_ttl_s", config.negative_ttl, 0s, kMaxTtl);
+    reader.read("backend_timeout_ms", config.backend_timeout, 1ms, kMaxBackendTimeout);
+    reader.read("threads", config.threads, 1, kMaxThreads);
+    reader.read("cache_max_entries", config.cache_max_entries, 0, kMaxCacheEntries);
+    reader.read("breaker_failures", config.breaker_failures, 1, 1000);
+    reader.read("breaker_open_s", config.breaker_open, 1s, 3600s);
 }
 
 /// `path` relative to the folder of the config file `file_name`.
@@ -306,94 +190,87 @@ std::string private_file_problem(const std::string& path) {
     return {};
 }
 
-void read_bridge_tls(ConfigReader& reader, PolicydConfig& config, const std::string& file_name) {
-    const toml::node* node = reader.root().get("bridge_tls");
-    if (!node) {
-        return;
+/// One [bridge_tls] file, resolved against the config file's folder. False when the key
+/// is there but is not a usable path.
+bool read_tls_path(TableReader& table, std::string_view key, const std::string& file_name,
+                   std::string& out) {
+    const toml::node* entry = table.find(key);
+    if (!entry) {
+        return true;
     }
-    const toml::table* table = node->as_table();
-    if (!table) {
-        reader.report(node->source(), "'bridge_tls' must be a table");
-        return;
+    const auto* text = entry->as_string();
+    if (!text || text->get().empty() || table.dialect().has_refused_characters(text->get())) {
+        table.report_at(*entry, "'bridge_tls." + std::string(key) + "' must be a file path");
+        return false;
     }
-    for (const auto& [key, value] : *table) {
-        if (!kBridgeTlsKeys.contains(key.str())) {
-            reader.report(key.source(), "unknown key 'bridge_tls." + std::string(key.str()) + "'");
-        }
+    out = resolve_against(file_name, text->get());
+    return true;
+}
+
+/// The rules that relate [bridge_tls]'s keys; false when one is broken.
+bool check_tls_keys(TableReader& table) {
+    bool valid = true;
+    if (!table.has("ca")) {
+        table.report_at(table.where(), "'bridge_tls' needs 'ca', the CA that signed the "
+                                       "bridges' certificates");
+        valid = false;
+    }
+    if (table.has("cert") != table.has("key")) {
+        table.report_at(table.where(),
+                        "set both 'bridge_tls.cert' and 'bridge_tls.key', or neither");
+        valid = false;
+    }
+    return valid;
+}
+
+void read_bridge_tls(TableReader& root, PolicydConfig& config, const std::string& file_name) {
+    TableReader table = root.child("bridge_tls");
+    if (!table.present()) {
+        return;
     }
     BridgeTlsConfig tls;
-    bool valid = true;
-    const auto read_path = [&](std::string_view key, std::string& out) {
-        const toml::node* entry = table->get(key);
-        if (!entry) {
-            return;
-        }
-        const auto* text = entry->as_string();
-        if (!text || text->get().empty() || has_control_characters(text->get())) {
-            reader.report(entry->source(), "'bridge_tls." + std::string(key) + "' must be a file path");
-            valid = false;
-            return;
-        }
-        out = resolve_against(file_name, text->get());
-    };
-    read_path("ca", tls.ca_file);
-    read_path("cert", tls.cert_file);
-    read_path("key", tls.key_file);
-    if (!table->contains("ca")) {
-        reader.report(node->source(), "'bridge_tls' needs 'ca', the CA that signed the bridges' "
-                                      "certificates");
-        valid = false;
-    }
-    if (table->contains("cert") != table->contains("key")) {
-        reader.report(node->source(), "set both 'bridge_tls.cert' and 'bridge_tls.key', or neither");
-        valid = false;
-    }
+    bool valid = read_tls_path(table, "ca", file_name, tls.ca_file);
+    valid = read_tls_path(table, "cert", file_name, tls.cert_file) && valid;
+    valid = read_tls_path(table, "key", file_name, tls.key_file) && valid;
+    valid = check_tls_keys(table) && valid;
     if (valid && !tls.key_file.empty()) {
         if (auto problem = private_file_problem(tls.key_file); !problem.empty()) {
-            reader.report(table->get("key")->source(), "'bridge_tls.key': " + problem);
+            table.report_value("key", "'bridge_tls.key': " + problem);
             valid = false;
         }
     }
+    table.report_unknown_keys();
     if (valid) {
         config.bridge_tls = std::move(tls);
     }
 }
 
-void read_document(ConfigReader& reader, PolicydConfig& config, const std::string& file_name) {
-    reader.report_unknown_keys();
-    reader.require("bridges");
-    reader.require("domains");
+void read_document(TableReader& reader, PolicydConfig& config, const std::string& file_name) {
     read_listen(reader, config);
     read_bridges(reader, config);
     read_domains(reader, config);
     read_failure_action(reader, config);
     read_numbers(reader, config);
-    reader.read_bool("serve_stale", config.serve_stale);
+    reader.read("serve_stale", config.serve_stale);
     read_delimiter(reader, config);
-    reader.read_string("stats_file", config.stats_file);
+    reader.read("stats_file", config.stats_file);
     read_log(reader, config);
     read_bridge_tls(reader, config, file_name);
+    reader.report_unknown_keys();
 }
 
 } // namespace
 
 Result<PolicydConfig, std::vector<Problem>> parse_policyd_config(std::string_view text,
                                                                   const std::string& file_name) {
+    Diagnostics out(file_name);
     PolicydConfig config;
-    toml::table root;
-    try {
-        root = toml::parse(text, std::string_view(file_name));
-    } catch (const toml::parse_error& error) {
-        const auto& where = error.source().begin;
-        return unexpected(std::vector<Problem>{{file_name, static_cast<int>(where.line),
-                                                static_cast<int>(where.column),
-                                                std::string(error.description())}});
+    if (const auto root = parse_toml(text, file_name, out)) {
+        TableReader reader(*root, out, kDialect);
+        read_document(reader, config, file_name);
     }
-    ConfigReader reader(root, file_name);
-    read_document(reader, config, file_name);
-    auto problems = reader.take_sorted();
-    if (!problems.empty()) {
-        return unexpected(std::move(problems));
+    if (!out.empty()) {
+        return unexpected(out.take_sorted());
     }
     return config;
 }

@@ -1,24 +1,22 @@
 // Reading cluster.toml into the cluster model. toml++ parses; this file checks every
-// table and key against the format of docs/cluster-file.md and reports every problem it
-// finds, each at the line of the key or table that is wrong, so that one run of
+// table and key against the format of docs/cluster-file.md with the shared TableReader
+// (mailng/toml_reader.h, in its default wording) and reports every problem it finds,
+// each at the line of the key or table that is wrong, so that one run of
 // `--check-config` shows the admin all of them.
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <set>
+#include <map>
 #include <sstream>
-#include <tuple>
 
 #include "mailng/cluster.h"
 #include "mailng/diagnostics.h"
+#include "mailng/toml_reader.h"
 
 namespace mailng {
 namespace {
@@ -30,16 +28,6 @@ constexpr int max_int = std::numeric_limits<int>::max();
 constexpr std::array all_roles{Role::relay, Role::backend, Role::client, Role::directory};
 
 using Position = SourcePosition;
-
-Position position_of(const toml::source_region& region) {
-    return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
-}
-
-template <typename T>
-struct Located {
-    T value;
-    Position where;
-};
 
 std::string lowercase(std::string_view text) {
     std::string result(text);
@@ -54,365 +42,10 @@ std::string format_number(double value) {
     return out.str();
 }
 
-std::string in_quotes(std::string_view text) {
-    return "'" + std::string(text) + "'";
-}
-
-bool has_control_characters(std::string_view text) {
-    return std::any_of(text.begin(), text.end(), [](char c) {
-        const auto byte = static_cast<unsigned char>(c);
-        return (byte < 0x20 && c != '\t') || byte == 0x7f;
-    });
-}
-
 bool is_blank(std::string_view text) {
     return std::all_of(text.begin(), text.end(),
                        [](unsigned char c) { return std::isspace(c) != 0; });
 }
-
-std::string_view type_name(toml::node_type type) {
-    switch (type) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::date:
-    case toml::node_type::time:
-    case toml::node_type::date_time: return "a date or time";
-    case toml::node_type::none: break;
-    }
-    return "nothing";
-}
-
-/// Edit distance with transpositions (optimal string alignment), for the "did you
-/// mean" hint on an unknown key: "adress" and "tsl" are one edit from the real thing.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-    for (std::size_t i = 0; i <= a.size(); ++i) {
-        d[i][0] = i;
-    }
-    for (std::size_t j = 0; j <= b.size(); ++j) {
-        d[0][j] = j;
-    }
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    return d[a.size()][b.size()];
-}
-
-
-enum class Need { optional, required };
-
-/// One TOML table being read. Every key that the reader asks for counts as known, so
-/// the reading code is also the schema: report_unknown_keys() names whatever else the
-/// table holds, which is how typos such as "adress" are caught.
-class Section {
-public:
-    Section(Diagnostics& diagnostics, const toml::table* table, std::string path,
-            std::string title, Position origin)
-        : diagnostics_(&diagnostics), table_(table), path_(std::move(path)),
-          title_(std::move(title)), origin_(origin) {}
-
-    const std::string& title() const { return title_; }
-    Position where() const { return origin_; }
-    bool has(std::string_view key) const { return table_ && table_->contains(key); }
-
-    /// The key's position if the table holds it, else the table's.
-    Position where(std::string_view key) const {
-        if (table_) {
-            const auto found = table_->find(key);
-            if (found != table_->end()) {
-                return position_of(found->first.source());
-            }
-        }
-        return origin_;
-    }
-
-    /// The first of `keys` that the table holds, else the table itself: where to blame
-    /// a rule that relates several keys.
-    Position where_any(std::initializer_list<std::string_view> keys) const {
-        for (const auto key : keys) {
-            if (has(key)) {
-                return where(key);
-            }
-        }
-        return origin_;
-    }
-
-    void report(std::string_view key, std::string message) {
-        diagnostics_->report(where(key), std::move(message));
-    }
-    void report_at(Position where, std::string message) {
-        diagnostics_->report(where, std::move(message));
-    }
-
-    bool read(std::string_view key, std::string& out) {
-        const toml::node* node = find(key);
-        if (!node) {
-            return false;
-        }
-        const auto* value = node->as_string();
-        if (!value) {
-            return wrong_type(key, *node, "a string");
-        }
-        if (has_control_characters(value->get())) {
-            report(key, name(key) + " must not contain control characters");
-            return false;
-        }
-        out = value->get();
-        return true;
-    }
-
-    bool read(std::string_view key, bool& out) {
-        const toml::node* node = find(key);
-        if (!node) {
-            return false;
-        }
-        const auto* value = node->as_boolean();
-        if (!value) {
-            return wrong_type(key, *node, "true or false");
-        }
-        out = value->get();
-        return true;
-    }
-
-    bool read(std::string_view key, int& out, int min, int max) {
-        const toml::node* node = find(key);
-        if (!node) {
-            return false;
-        }
-        const auto* value = node->as_integer();
-        if (!value) {
-            return wrong_type(key, *node, "an integer");
-        }
-        if (value->get() < min || value->get() > max) {
-            report_at(position_of(node->source()),
-                      name(key) + " must be between " + std::to_string(min) + " and " +
-                          std::to_string(max) + ", not " + std::to_string(value->get()));
-            return false;
-        }
-        out = static_cast<int>(value->get());
-        return true;
-    }
-
-    bool read(std::string_view key, std::optional<int>& out, int min, int max) {
-        int value = 0;
-        if (!read(key, value, min, max)) {
-            return false;
-        }
-        out = value;
-        return true;
-    }
-
-    bool read(std::string_view key, double& out) {
-        const toml::node* node = find(key);
-        if (!node) {
-            return false;
-        }
-        const auto number = number_of(*node);
-        if (!number) {
-            return wrong_type(key, *node, "a number");
-        }
-        out = *number;
-        return true;
-    }
-
-    bool read(std::string_view key, std::vector<double>& out) {
-        const toml::array* array = find_array(key);
-        if (!array) {
-            return false;
-        }
-        std::vector<double> numbers;
-        for (const toml::node& element : *array) {
-            const auto number = number_of(element);
-            if (!number) {
-                return element_type(key, element, "numbers");
-            }
-            numbers.push_back(*number);
-        }
-        out = std::move(numbers);
-        return true;
-    }
-
-    bool read(std::string_view key, std::vector<Located<std::string>>& out) {
-        const toml::array* array = find_array(key);
-        if (!array) {
-            return false;
-        }
-        // Each element is checked on its own, so one bad entry does not hide the
-        // problems of the others.
-        out.clear();
-        for (const toml::node& element : *array) {
-            const auto* value = element.as_string();
-            if (!value) {
-                element_type(key, element, "strings");
-            } else if (has_control_characters(value->get())) {
-                report_at(position_of(element.source()),
-                          name(key) + " must not contain control characters");
-            } else {
-                out.push_back({value->get(), position_of(element.source())});
-            }
-        }
-        return true;
-    }
-
-    /// read(), and a problem if the key is absent from a table that is there.
-    template <typename T, typename... Limits>
-    bool require(std::string_view key, T& out, Limits... limits) {
-        if (!has(key)) {
-            known_.emplace(key);
-            if (!absent_) {
-                report_at(origin_, "missing required key " + in_quotes(key) + " in " + title_);
-            }
-            return false;
-        }
-        return read(key, out, limits...);
-    }
-
-    /// The subtable `key` as a Section of its own.
-    Section child(std::string_view key, Need need) {
-        const std::string path = child_path(key);
-        const toml::node* node = find(key);
-        const toml::table* table = node ? node->as_table() : nullptr;
-        if (node && !table) {
-            wrong_type(key, *node, "a table");
-        }
-        if (!node && need == Need::required) {
-            report_at(origin_, "missing required table [" + path + "]");
-        }
-        Section section(*diagnostics_, table, path, "[" + path + "]",
-                        table ? position_of(table->source()) : origin_);
-        section.absent_ = !table;
-        return section;
-    }
-
-    /// The elements of the array of tables `key` ([[key]]), each as a Section.
-    std::vector<Section> elements(std::string_view key) {
-        const std::string path = child_path(key);
-        std::vector<Section> sections;
-        const toml::array* array = find_array(key, "an array of tables ([[" + path + "]])");
-        if (!array) {
-            return sections;
-        }
-        for (const toml::node& element : *array) {
-            if (const toml::table* table = element.as_table()) {
-                sections.emplace_back(*diagnostics_, table, path, "[[" + path + "]]",
-                                      position_of(table->source()));
-            } else {
-                element_type(key, element, "tables");
-            }
-        }
-        return sections;
-    }
-
-    /// The raw subtable `key`, for tables whose keys are data (virtual users).
-    const toml::table* data_table(std::string_view key) {
-        const toml::node* node = find(key);
-        if (node && !node->is_table()) {
-            wrong_type(key, *node, "a table");
-            return nullptr;
-        }
-        return node ? node->as_table() : nullptr;
-    }
-
-    void report_unknown_keys() {
-        if (!table_) {
-            return;
-        }
-        for (const auto& [key, node] : *table_) {
-            if (!known_.count(key.str())) {
-                report_at(position_of(key.source()), unknown_key_message(key.str(), node));
-            }
-        }
-    }
-
-private:
-    const toml::node* find(std::string_view key) {
-        known_.emplace(key);
-        return table_ ? table_->get(key) : nullptr;
-    }
-
-    const toml::array* find_array(std::string_view key, std::string expected = "an array") {
-        const toml::node* node = find(key);
-        if (node && !node->is_array()) {
-            wrong_type(key, *node, expected);
-            return nullptr;
-        }
-        return node ? node->as_array() : nullptr;
-    }
-
-    static std::optional<double> number_of(const toml::node& node) {
-        std::optional<double> number;
-        if (const auto* integer = node.as_integer()) {
-            number = static_cast<double>(integer->get());
-        } else if (const auto* floating = node.as_floating_point()) {
-            number = floating->get();
-        }
-        return number && std::isfinite(*number) ? number : std::nullopt;
-    }
-
-    std::string name(std::string_view key) const {
-        return in_quotes(key) + (path_.empty() ? " at the top level" : " in " + title_);
-    }
-
-    std::string child_path(std::string_view key) const {
-        return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-    }
-
-    bool wrong_type(std::string_view key, const toml::node& node, std::string_view expected) {
-        report_at(position_of(node.source()), name(key) + " must be " + std::string(expected) +
-                                                  ", not " + std::string(type_name(node.type())));
-        return false;
-    }
-
-    bool element_type(std::string_view key, const toml::node& element, std::string_view kind) {
-        report_at(position_of(element.source()),
-                  name(key) + " must hold only " + std::string(kind) + ", not " +
-                      std::string(type_name(element.type())));
-        return false;
-    }
-
-    std::string unknown_key_message(std::string_view key, const toml::node& node) const {
-        std::string message;
-        if (node.is_table()) {
-            message = "unknown table [" + child_path(key) + "]";
-        } else if (node.is_array_of_tables()) {
-            message = "unknown table [[" + child_path(key) + "]]";
-        } else {
-            message = "unknown key " + name(key);
-        }
-        return message + suggestion(key);
-    }
-
-    std::string suggestion(std::string_view key) const {
-        std::string best;
-        std::size_t best_distance = std::min<std::size_t>(3, key.size() / 2 + 1);
-        for (const auto& candidate : known_) {
-            const std::size_t distance = edit_distance(lowercase(key), candidate);
-            if (distance < best_distance) {
-                best = candidate;
-                best_distance = distance;
-            }
-        }
-        return best.empty() ? "" : " (did you mean " + in_quotes(best) + "?)";
-    }
-
-    Diagnostics* diagnostics_;
-    const toml::table* table_;
-    std::string path_;  // dotted, "" at the top level
-    std::string title_; // "[ports]", "[[hosts]]"
-    Position origin_;
-    bool absent_ = false; // a missing table: its own problem, if any, says enough
-    std::set<std::string, std::less<>> known_;
-};
 
 // Table-driven fields: key name and the member it fills.
 
@@ -530,11 +163,8 @@ public:
         : file_name_(file_name), diagnostics_(file_name), base_dir_(folder_of(file_name)) {}
 
     Result<Cluster, std::vector<Problem>> read(std::string_view text) {
-        try {
-            const toml::table root = toml::parse(text, std::string_view(file_name_));
-            read_document(root);
-        } catch (const toml::parse_error& error) {
-            diagnostics_.report(position_of(error.source()), std::string(error.description()));
+        if (const auto root = parse_toml(text, file_name_, diagnostics_)) {
+            read_document(*root);
         }
         if (!diagnostics_.empty()) {
             return unexpected(diagnostics_.take_sorted());
@@ -560,7 +190,7 @@ private:
     }
 
     void read_document(const toml::table& root_table) {
-        Section root(diagnostics_, &root_table, "", "the top level", Position{});
+        TableReader root(root_table, diagnostics_);
         read_cluster(root);
         read_ports(root);
         read_network(root);
@@ -577,8 +207,8 @@ private:
 
     // [cluster]
 
-    void read_cluster(Section& root) {
-        Section section = root.child("cluster", Need::required);
+    void read_cluster(TableReader& root) {
+        TableReader section = root.child("cluster", Need::required);
         if (section.require("name", cluster_.name) && is_blank(cluster_.name)) {
             section.report("name", "the cluster name must not be empty");
         }
@@ -592,8 +222,8 @@ private:
 
     // [ports]
 
-    void read_ports(Section& root) {
-        Section section = root.child("ports", Need::optional);
+    void read_ports(TableReader& root) {
+        TableReader section = root.child("ports", Need::optional);
         for (const auto& [key, member] : port_fields()) {
             section.read(key, cluster_.ports.*member, 1, 65535);
         }
@@ -602,8 +232,8 @@ private:
 
     // [network]
 
-    void read_network(Section& root) {
-        Section section = root.child("network", Need::required);
+    void read_network(TableReader& root) {
+        TableReader section = root.child("network", Need::required);
         std::vector<Located<std::string>> entries;
         section.require("mynetworks", entries);
         std::vector<Located<NetworkEntry>> accepted;
@@ -617,7 +247,7 @@ private:
         section.report_unknown_keys();
     }
 
-    std::optional<Located<NetworkEntry>> parse_network_entry(Section& section,
+    std::optional<Located<NetworkEntry>> parse_network_entry(TableReader& section,
                                                              const Located<std::string>& text) {
         const bool excluded = !text.value.empty() && text.value.front() == '!';
         const std::string cidr = excluded ? text.value.substr(1) : text.value;
@@ -633,7 +263,7 @@ private:
     /// Postfix takes the first entry that matches, so an exclusion after a network that
     /// already holds it (or the reverse) silently does nothing: the manual lists each
     /// `!net` before the wider net for that reason.
-    static void check_not_shadowed(Section& section,
+    static void check_not_shadowed(TableReader& section,
                                    const std::vector<Located<NetworkEntry>>& earlier,
                                    const Located<NetworkEntry>& entry) {
         for (const auto& before : earlier) {
@@ -656,9 +286,9 @@ private:
 
     // [[virtual_domains]]
 
-    void read_virtual_domains(Section& root) {
+    void read_virtual_domains(TableReader& root) {
         std::map<std::string, int> seen; // lowercase name -> line
-        for (Section& section : root.elements("virtual_domains")) {
+        for (TableReader& section : root.elements("virtual_domains")) {
             VirtualDomain domain;
             if (section.require("name", domain.name)) {
                 check_virtual_domain_name(section, domain.name, seen);
@@ -671,7 +301,7 @@ private:
         }
     }
 
-    void check_virtual_domain_name(Section& section, const std::string& name,
+    void check_virtual_domain_name(TableReader& section, const std::string& name,
                                    std::map<std::string, int>& seen) {
         const std::string key = lowercase(name);
         if (!is_valid_domain_name(name)) {
@@ -688,7 +318,7 @@ private:
         }
     }
 
-    static void read_virtual_users(Section& section, const toml::table& users,
+    static void read_virtual_users(TableReader& section, const toml::table& users,
                                    VirtualDomain& domain) {
         for (const auto& [key, node] : users) {
             const std::string local_part(key.str());
@@ -715,8 +345,8 @@ private:
 
     // [amavis]
 
-    void read_amavis(Section& root) {
-        Section section = root.child("amavis", Need::optional);
+    void read_amavis(TableReader& root) {
+        TableReader section = root.child("amavis", Need::optional);
         AmavisPolicy& amavis = cluster_.amavis;
         for (const auto& [key, member] : amavis_levels) {
             section.read(key, amavis.*member);
@@ -736,7 +366,7 @@ private:
 
     /// The tag lands in amavisd.conf and in Sieve rules; quotes and backslashes would
     /// break out of those strings.
-    static void read_subject_tag(Section& section, std::string_view key, std::string& tag) {
+    static void read_subject_tag(TableReader& section, std::string_view key, std::string& tag) {
         if (section.read(key, tag) &&
             (is_blank(tag) || tag.find_first_of("'\"\\$@") != std::string::npos)) {
             section.report(key, std::string(key) +
@@ -745,7 +375,7 @@ private:
     }
 
     /// Each level starts where the previous one leaves off: tag, spam, spammy, quarantine.
-    static void check_levels(Section& section, const AmavisPolicy& amavis) {
+    static void check_levels(TableReader& section, const AmavisPolicy& amavis) {
         for (std::size_t i = 1; i < amavis_levels.size(); ++i) {
             const auto& [lower_key, lower] = amavis_levels[i - 1];
             const auto& [upper_key, upper] = amavis_levels[i];
@@ -760,8 +390,8 @@ private:
 
     // [policy]
 
-    void read_policy(Section& root) {
-        Section section = root.child("policy", Need::optional);
+    void read_policy(TableReader& root) {
+        TableReader section = root.child("policy", Need::optional);
         PolicySettings& policy = cluster_.policy;
         section.read("enabled", policy.enabled);
         section.read("positive_ttl_s", policy.positive_ttl_s, 0, 86400);
@@ -780,20 +410,20 @@ private:
 
     // [retention]
 
-    void read_retention(Section& root) {
-        Section section = root.child("retention", Need::optional);
+    void read_retention(TableReader& root) {
+        TableReader section = root.child("retention", Need::optional);
         Retention& retention = cluster_.retention;
         section.read("spam_days", retention.spam_days, 1, max_days);
         section.read("virus_days", retention.virus_days, 1, max_days);
         section.read("trash_days", retention.trash_days, 1, max_days);
         std::map<std::string, int> seen; // group -> line
-        for (Section& override_section : section.elements("overrides")) {
+        for (TableReader& override_section : section.elements("overrides")) {
             retention.overrides.push_back(read_retention_override(override_section, seen));
         }
         section.report_unknown_keys();
     }
 
-    static RetentionOverride read_retention_override(Section& section,
+    static RetentionOverride read_retention_override(TableReader& section,
                                                      std::map<std::string, int>& seen) {
         RetentionOverride result;
         if (section.require("group", result.group)) {
@@ -814,7 +444,7 @@ private:
         return result;
     }
 
-    static void check_group_name(Section& section, const std::string& group,
+    static void check_group_name(TableReader& section, const std::string& group,
                                  std::map<std::string, int>& seen) {
         if (!is_valid_group_name(group)) {
             section.report("group", "group " + in_quotes(group) +
@@ -829,16 +459,16 @@ private:
 
     // [monitoring.ROLE]
 
-    void read_monitoring(Section& root) {
-        Section section = root.child("monitoring", Need::optional);
+    void read_monitoring(TableReader& root) {
+        TableReader section = root.child("monitoring", Need::optional);
         for (const Role role : all_roles) {
-            Section role_section = section.child(role_name(role), Need::optional);
+            TableReader role_section = section.child(role_name(role), Need::optional);
             cluster_.monitoring[role] = read_thresholds(role_section, role);
         }
         section.report_unknown_keys();
     }
 
-    static Thresholds read_thresholds(Section& section, Role role) {
+    static Thresholds read_thresholds(TableReader& section, Role role) {
         Thresholds thresholds = default_thresholds(role);
         read_load(section, "load_warning", thresholds.load_warning);
         read_load(section, "load_critical", thresholds.load_critical);
@@ -852,7 +482,7 @@ private:
     }
 
     /// check_load takes three loads: the 1, 5 and 15 minute averages.
-    static void read_load(Section& section, std::string_view key, std::vector<double>& load) {
+    static void read_load(TableReader& section, std::string_view key, std::vector<double>& load) {
         std::vector<double> values;
         if (!section.read(key, values)) {
             return;
@@ -868,7 +498,7 @@ private:
         load = std::move(values);
     }
 
-    static void check_thresholds(Section& section, const Thresholds& thresholds) {
+    static void check_thresholds(TableReader& section, const Thresholds& thresholds) {
         if (thresholds.queue_warning >= thresholds.queue_critical) {
             section.report_at(section.where_any({"queue_warning", "queue_critical"}),
                               "queue_warning (" + std::to_string(thresholds.queue_warning) +
@@ -889,7 +519,7 @@ private:
         check_load_order(section, thresholds);
     }
 
-    static void check_load_order(Section& section, const Thresholds& thresholds) {
+    static void check_load_order(TableReader& section, const Thresholds& thresholds) {
         const auto& warning = thresholds.load_warning;
         const auto& critical = thresholds.load_critical;
         for (std::size_t i = 0; i < std::min(warning.size(), critical.size()); ++i) {
@@ -905,8 +535,8 @@ private:
 
     // [[hosts]]
 
-    void read_hosts(Section& root) {
-        for (Section& section : root.elements("hosts")) {
+    void read_hosts(TableReader& root) {
+        for (TableReader& section : root.elements("hosts")) {
             cluster_.hosts.push_back(read_host(section));
         }
         if (all_roles_known_) {
@@ -923,7 +553,7 @@ private:
         }
     }
 
-    Host read_host(Section& section) {
+    Host read_host(TableReader& section) {
         Host host;
         host.source_line = section.where().line;
         read_host_name(section, host);
@@ -938,7 +568,7 @@ private:
         return host;
     }
 
-    void read_host_name(Section& section, Host& host) {
+    void read_host_name(TableReader& section, Host& host) {
         if (section.require("name", host.name)) {
             check_host_name(section, host.name);
         }
@@ -948,7 +578,7 @@ private:
         }
     }
 
-    void check_host_name(Section& section, const std::string& name) {
+    void check_host_name(TableReader& section, const std::string& name) {
         if (!is_valid_host_label(name)) {
             section.report("name", "host name " + in_quotes(name) +
                                        " is not a valid host name (letters, digits, '-')");
@@ -961,7 +591,7 @@ private:
         }
     }
 
-    void read_host_role(Section& section, Host& host) {
+    void read_host_role(TableReader& section, Host& host) {
         std::string role;
         if (!section.require("role", role)) {
             all_roles_known_ = false;
@@ -976,7 +606,7 @@ private:
                                    " must be one of relay, backend, client, directory");
     }
 
-    void read_host_access(Section& section, Host& host) {
+    void read_host_access(TableReader& section, Host& host) {
         host.ssh_target = default_ssh_target(host.address, cluster_.ports.ssh);
         if (section.read("ssh", host.ssh_target)) {
             if (const auto parsed = parse_ssh_target(host.ssh_target); !parsed) {
@@ -989,8 +619,8 @@ private:
         }
     }
 
-    void read_host_paths(Section& host_section, Host& host) {
-        Section section = host_section.child("paths", Need::optional);
+    void read_host_paths(TableReader& host_section, Host& host) {
+        TableReader section = host_section.child("paths", Need::optional);
         for (const auto& [key, member, may_be_empty] : path_fields) {
             std::string& value = host.paths.*member;
             if (!section.read(key, value)) {
@@ -1006,8 +636,8 @@ private:
 
     // [ldap] and [tls]
 
-    void read_ldap(Section& root) {
-        Section section = root.child("ldap", Need::optional);
+    void read_ldap(TableReader& root) {
+        TableReader section = root.child("ldap", Need::optional);
         LdapSettings& ldap = cluster_.ldap;
         ldap.uri = default_ldap_uri();
         ldap.base = base_dn_for(cluster_.domain);
@@ -1031,7 +661,7 @@ private:
         section.report_unknown_keys();
     }
 
-    static bool read_dn(Section& section, std::string_view key, std::string& dn) {
+    static bool read_dn(TableReader& section, std::string_view key, std::string& dn) {
         if (!section.read(key, dn)) {
             return false;
         }
@@ -1053,8 +683,8 @@ private:
                (port == 389 ? "" : ":" + std::to_string(port)) + "/";
     }
 
-    void read_tls(Section& root) {
-        Section section = root.child("tls", Need::optional);
+    void read_tls(TableReader& root) {
+        TableReader section = root.child("tls", Need::optional);
         TlsSettings& tls = cluster_.tls;
         const bool has_cert = read_tls_file(section, "cert", tls.cert_file);
         const bool has_key = read_tls_file(section, "key", tls.key_file);
@@ -1066,7 +696,7 @@ private:
     }
 
     /// The file need not exist yet (the lab creates its certificate after reading).
-    bool read_tls_file(Section& section, std::string_view key, std::string& path) {
+    bool read_tls_file(TableReader& section, std::string_view key, std::string& path) {
         if (!section.read(key, path)) {
             return false;
         }
