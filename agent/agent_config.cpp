@@ -45,20 +45,32 @@ std::string host_name() {
     return name;
 }
 
-/// The Debian pid files of what a mail cluster host may run. Pid files only: the
-/// process names are shared by several instances on a lab machine.
+/// The Debian pid files of what a mail cluster host may run, for the programs that
+/// are installed here: a stock relay has no slapd, and a service that is not installed
+/// is not "down". Pid files only: the process names are shared by several instances
+/// on a lab machine.
 std::vector<ServiceSpec> default_services(std::string_view queue_dir) {
     const std::string queue(queue_dir.empty() ? kDefaultQueueDir : queue_dir);
-    return {
-        {"postfix", queue + "/pid/master.pid", ""},
-        {"dovecot", "/run/dovecot/master.pid", ""},
-        {"amavisd", "/run/amavis/amavisd.pid", ""},
-        {"clamd", "/run/clamav/clamd.pid", ""},
-        {"slapd", "/run/slapd/slapd.pid", ""},
-        {"fail2ban", "/run/fail2ban/fail2ban.pid", ""},
-        {"mailng-policyd", "/run/mailng/mailng-policyd.pid", ""},
-        {"mailng-quotad-bridge", "/run/mailng/mailng-quotad-bridge.pid", ""},
+    struct Known {
+        ServiceSpec spec;
+        const char* program;
     };
+    const Known known[] = {
+        {{"postfix", queue + "/pid/master.pid", ""}, "/usr/sbin/postfix"},
+        {{"dovecot", "/run/dovecot/master.pid", ""}, "/usr/sbin/dovecot"},
+        {{"amavisd", "/run/amavis/amavisd.pid", ""}, "/usr/sbin/amavisd-new"},
+        {{"clamd", "/run/clamav/clamd.pid", ""}, "/usr/sbin/clamd"},
+        {{"slapd", "/run/slapd/slapd.pid", ""}, "/usr/sbin/slapd"},
+        {{"fail2ban", "/run/fail2ban/fail2ban.pid", ""}, "/usr/bin/fail2ban-server"},
+        {{"mailng-policyd", "/run/mailng/mailng-policyd.pid", ""}, "/usr/sbin/mailng-policyd"},
+        {{"mailng-quotad-bridge", "/run/mailng/mailng-quotad-bridge.pid", ""},
+         "/usr/sbin/mailng-quotad-bridge"},
+    };
+    std::vector<ServiceSpec> services;
+    for (const auto& service : known)
+        if (::access(service.program, X_OK) == 0)
+            services.push_back(service.spec);
+    return services;
 }
 
 /// Reads a path that must be absolute; `may_be_empty` for the keys where "" means

@@ -406,6 +406,7 @@ private:
             policy.quota_source != "fs")
             section.report("quota_source", "quota_source must be \"dovecot-quota-status\", "
                                            "\"maildirsize\" or \"fs\"");
+        section.report_unknown_keys();
     }
 
     // [retention]

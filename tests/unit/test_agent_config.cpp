@@ -78,19 +78,32 @@ TEST(AgentConfigDefaults, AreTheDebianPaths) {
     EXPECT_EQ(config.check_queue.critical, 2000);
 }
 
-TEST(AgentConfigDefaults, ListTheServicesOfAMailHost) {
+TEST(AgentConfigDefaults, ListTheInstalledServicesOfAMailHost) {
     const AgentConfig config = default_agent_config();
-    EXPECT_EQ(names_of(config.services),
-              (std::vector<std::string>{"postfix", "dovecot", "amavisd", "clamd", "slapd",
-                                        "fail2ban", "mailng-policyd", "mailng-quotad-bridge"}));
-    EXPECT_EQ(find_service(config, "postfix")->pid_file, "/var/spool/postfix/pid/master.pid");
-    EXPECT_EQ(find_service(config, "dovecot")->pid_file, "/run/dovecot/master.pid");
-    EXPECT_EQ(find_service(config, "amavisd")->pid_file, "/run/amavis/amavisd.pid");
-    EXPECT_EQ(find_service(config, "clamd")->pid_file, "/run/clamav/clamd.pid");
-    EXPECT_EQ(find_service(config, "slapd")->pid_file, "/run/slapd/slapd.pid");
-    EXPECT_EQ(find_service(config, "fail2ban")->pid_file, "/run/fail2ban/fail2ban.pid");
-    EXPECT_EQ(find_service(config, "mailng-quotad-bridge")->pid_file,
-              "/run/mailng/mailng-quotad-bridge.pid");
+    struct Expected {
+        const char* name;
+        const char* pid_file;
+        const char* program;
+    };
+    const Expected expected[] = {
+        {"postfix", "/var/spool/postfix/pid/master.pid", "/usr/sbin/postfix"},
+        {"dovecot", "/run/dovecot/master.pid", "/usr/sbin/dovecot"},
+        {"amavisd", "/run/amavis/amavisd.pid", "/usr/sbin/amavisd-new"},
+        {"clamd", "/run/clamav/clamd.pid", "/usr/sbin/clamd"},
+        {"slapd", "/run/slapd/slapd.pid", "/usr/sbin/slapd"},
+        {"fail2ban", "/run/fail2ban/fail2ban.pid", "/usr/bin/fail2ban-server"},
+        {"mailng-quotad-bridge", "/run/mailng/mailng-quotad-bridge.pid",
+         "/usr/sbin/mailng-quotad-bridge"},
+    };
+    for (const auto& service : expected) {
+        const ServiceSpec* found = find_service(config, service.name);
+        if (::access(service.program, X_OK) != 0) {
+            EXPECT_EQ(found, nullptr) << service.name << " is not installed";
+            continue;
+        }
+        ASSERT_NE(found, nullptr) << service.name;
+        EXPECT_EQ(found->pid_file, service.pid_file);
+    }
 }
 
 TEST(AgentConfigDefaults, GiveRootAdminAndNobodyElseAnything) {
@@ -103,7 +116,7 @@ TEST(AgentConfigDefaults, AnEmptyFileIsTheDefaults) {
     const AgentConfig config = parse_ok("");
     EXPECT_EQ(config.source_file, "agent.toml");
     EXPECT_EQ(config.host, default_agent_config().host);
-    EXPECT_EQ(config.services.size(), 8u);
+    EXPECT_EQ(names_of(config.services), names_of(default_agent_config().services));
     EXPECT_EQ(config.access_of("root"), Access::admin);
 }
 

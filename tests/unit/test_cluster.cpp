@@ -361,6 +361,8 @@ const RuleCase rule_cases[] = {
     {"typo_top_table", "[tls]", "[tsl]", "[tsl]", "unknown table [tsl] (did you mean 'tls'?)"},
     {"unknown_top_key", "[cluster]", "verbose = true\n[cluster]", "verbose",
      "unknown key 'verbose' at the top level"},
+    {"typo_policy_key", "[tls]", "[policy]\npositive_tll_s = 10\n[tls]", "positive_tll_s",
+     "unknown key 'positive_tll_s' in [policy] (did you mean 'positive_ttl_s'?)"},
     {"typo_host_path", gorgo_address, gorgo_address + "\n[hosts.paths]\nmail_rot = \"/x\"",
      "mail_rot", "unknown key 'mail_rot' in [hosts.paths] (did you mean 'mail_root'?)"},
     // Types
