@@ -30,9 +30,12 @@ nlohmann::json tools_json(const ToolPaths& tools) {
 nlohmann::json capabilities_json(const AgentConfig& config) {
     const auto& tools = config.tools;
     bool postfix = executable(tools.postqueue) && exists(config.postfix_config_dir + "/main.cf");
+    bool quarantine = exists(config.amavis_quarantine_dir);
+    // Releasing needs a quarantine to release from, not only the script (which a host
+    // without amavisd may have from the package).
     return {{"queue", postfix},
-            {"quarantine", exists(config.amavis_quarantine_dir)},
-            {"quarantine_release", executable(tools.amavisd_release)},
+            {"quarantine", quarantine},
+            {"quarantine_release", quarantine && executable(tools.amavisd_release)},
             {"dovecot", executable(tools.doveadm) && exists(config.dovecot_config)}};
 }
 

@@ -86,32 +86,65 @@ Part queues_part(const AgentConfig& config) {
     auto dir = queue_directory(config);
     if (!dir)
         return unexpected(describe_error(dir.error()));
+    std::error_code error;
+    if (!std::filesystem::exists(*dir, error) && !error)
+        return unexpected("no Postfix on this host (no " + *dir + ")");
     return queue_counts_json(*dir);
 }
 
-Command who_command(const AgentConfig& config) {
+Command doveadm_command(const AgentConfig& config, std::vector<std::string> args) {
     Command command;
-    command.argv = {config.tools.doveadm, "-c", config.dovecot_config, "-f", "tab", "who", "-1"};
+    command.argv = {config.tools.doveadm, "-c", config.dovecot_config, "-f", "tab"};
+    command.argv.insert(command.argv.end(), args.begin(), args.end());
     command.timeout = config.command_timeout;
     return command;
 }
 
-Part sessions_part(const AgentConfig& config) {
-    if (!executable(config.tools.doveadm))
-        return unexpected("no Dovecot on this host (no " + config.tools.doveadm + ")");
-    std::error_code ignored;
-    if (!std::filesystem::exists(config.dovecot_config, ignored))
-        return unexpected("no Dovecot on this host (no " + config.dovecot_config + ")");
-    auto command = who_command(config);
+/// The stdout of a doveadm command, or why it failed.
+Result<std::string, std::string> run_doveadm(const AgentConfig& config,
+                                             std::vector<std::string> args) {
+    auto command = doveadm_command(config, std::move(args));
     auto outcome = run_command(command, kMaxWhoOutput);
     if (!outcome)
         return unexpected(describe_error(start_error(command, outcome.error())));
     if (!outcome->succeeded())
         return unexpected(describe_error(tool_error(command, *outcome)));
-    auto counts = count_sessions(outcome->stdout_text);
-    if (!counts)
-        return unexpected("doveadm who: " + counts.error());
-    return nlohmann::json{{"imap", counts->imap}, {"pop3", counts->pop3}};
+    return std::move(outcome->stdout_text);
+}
+
+/// The sessions proxied from this host, or why they could not be counted.
+Result<SessionCounts, std::string> proxied_sessions(const AgentConfig& config) {
+    auto proxy_list = run_doveadm(config, {"proxy", "list"});
+    if (!proxy_list)
+        return unexpected(proxy_list.error());
+    auto proxied = count_proxy_sessions(*proxy_list);
+    if (!proxied)
+        return unexpected("doveadm proxy list: " + proxied.error());
+    return *proxied;
+}
+
+/// `unavailable` gets "sessions_proxied" when only the proxied sessions cannot be
+/// counted: the host's own sessions are still worth reporting then.
+Part sessions_part(const AgentConfig& config, nlohmann::json& unavailable) {
+    if (!executable(config.tools.doveadm))
+        return unexpected("no Dovecot on this host (no " + config.tools.doveadm + ")");
+    std::error_code ignored;
+    if (!std::filesystem::exists(config.dovecot_config, ignored))
+        return unexpected("no Dovecot on this host (no " + config.dovecot_config + ")");
+    auto who = run_doveadm(config, {"who", "-1"});
+    if (!who)
+        return unexpected(who.error());
+    auto local = count_sessions(*who);
+    if (!local)
+        return unexpected("doveadm who: " + local.error());
+    auto proxied = proxied_sessions(config);
+    if (!proxied) {
+        unavailable["sessions_proxied"] = proxied.error();
+        return nlohmann::json{{"imap", local->imap}, {"pop3", local->pop3}, {"proxied", nullptr}};
+    }
+    return nlohmann::json{{"imap", local->imap + proxied->imap},
+                          {"pop3", local->pop3 + proxied->pop3},
+                          {"proxied", proxied->imap + proxied->pop3}};
 }
 
 std::optional<double> number_at(const nlohmann::json& object,
@@ -235,6 +268,36 @@ Result<SessionCounts, std::string> count_sessions(std::string_view who_output) {
     return counts;
 }
 
+Result<SessionCounts, std::string> count_proxy_sessions(std::string_view proxy_list_output) {
+    SessionCounts counts;
+    bool first = true;
+    std::size_t line_number = 0;
+    while (!proxy_list_output.empty()) {
+        auto end = proxy_list_output.find('\n');
+        std::string_view line = proxy_list_output.substr(0, end);
+        proxy_list_output.remove_prefix(end == std::string_view::npos ? proxy_list_output.size()
+                                                                      : end + 1);
+        ++line_number;
+        if (!line.empty() && line.back() == '\r')
+            line.remove_suffix(1);
+        if (line.empty())
+            continue;
+        bool header = first && line.starts_with("username\t");
+        first = false;
+        if (header)
+            continue;
+        auto tab = line.find('\t');
+        if (tab == std::string_view::npos || tab == 0)
+            return unexpected("line " + std::to_string(line_number) + " is not understood");
+        std::string_view protocol = line.substr(tab + 1, line.find('\t', tab + 1) - tab - 1);
+        if (protocol == "imap")
+            ++counts.imap;
+        else if (protocol == "pop3")
+            ++counts.pop3;
+    }
+    return counts;
+}
+
 nlohmann::json collect_host_status(const AgentConfig& config, std::int64_t now) {
     nlohmann::json status = {{"host", config.host}, {"role", config.role}, {"time", now}};
     status["unavailable"] = nlohmann::json::object();
@@ -244,7 +307,7 @@ nlohmann::json collect_host_status(const AgentConfig& config, std::int64_t now) 
     status["filesystems"] = nlohmann::json::array({filesystem_json("mail", config.mail_filesystem),
                                                    filesystem_json("var", config.var_filesystem)});
     put_part(status, "queues", queues_part(config));
-    put_part(status, "sessions", sessions_part(config));
+    put_part(status, "sessions", sessions_part(config, status["unavailable"]));
     return status;
 }
 

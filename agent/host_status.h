@@ -8,8 +8,15 @@
 //    "filesystems": [{"name": "mail"|"var", "path", "total_bytes", "used_bytes",
 //                     "available_bytes", "used_percent"} | {"name", "path", "error"}],
 //    "queues": {"maildrop", "incoming", "active", "deferred", "hold", "corrupt"} | null,
-//    "sessions": {"imap", "pop3"} | null,
+//    "sessions": {"imap", "pop3", "proxied"} | null,
 //    "unavailable": {PART: reason}}
+//
+// Sessions are the IMAP and POP3 connections this host serves: its own mail processes
+// (`doveadm who`) plus the ones its login processes proxy to a back-end (`doveadm proxy
+// list`: a relay's director/proxy has users connected although no mail process runs
+// there); "proxied" says how many of them are proxied. When only the proxied ones
+// cannot be counted, "proxied" is null, imap/pop3 are the host's own sessions, and
+// `unavailable` says why under "sessions_proxied".
 //
 // A part that cannot be read (no Postfix on this host, Dovecot not running, /proc not
 // mounted...) is null and `unavailable` says why, keyed by the part's name ("load",
@@ -80,5 +87,11 @@ struct SessionCounts {
 /// without -1); other protocols are not counted; empty output is no session.
 /// Errors: output that parse_doveadm_who refuses. Pure.
 Result<SessionCounts, std::string> count_sessions(std::string_view who_output);
+
+/// IMAP and POP3 connections in the output of `doveadm -f tab proxy list` (a header
+/// line "username<TAB>proto<TAB>src ip<TAB>dest ip<TAB>port", then one line per proxied
+/// connection); other protocols are not counted; empty output is no session.
+/// Errors: a line without a protocol column. Pure.
+Result<SessionCounts, std::string> count_proxy_sessions(std::string_view proxy_list_output);
 
 } // namespace mailng::agent

@@ -124,7 +124,9 @@ Result<bool, std::string> parse_envelope(const json& object, QueueMessage& messa
     auto sender = string_member(object, "sender");
     if (!sender)
         return unexpected(bad("sender", "missing or not a string"));
-    message.sender = std::move(*sender);
+    // showq prints the null sender as MAILER-DAEMON (a local user of that name would
+    // carry @myorigin); QueueMessage says "" like the queue file does.
+    message.sender = *sender == "MAILER-DAEMON" ? std::string() : std::move(*sender);
     const json* expire = find_member(object, "forced_expire");
     if (expire && !expire->is_boolean())
         return unexpected(bad("forced_expire", "is not true or false"));

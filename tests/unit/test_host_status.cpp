@@ -245,6 +245,71 @@ TEST(HostStatus, SessionCounts) {
     EXPECT_FALSE(count_sessions("no tabs here\nat all, one field\tand two\n"));
 }
 
+TEST(HostStatus, ProxiedSessionCounts) {
+    // doveadm -f tab proxy list on a Dovecot 2.3 director, as the lab's relays print it.
+    auto two = count_proxy_sessions("username\tproto\tsrc ip\tdest ip\tport\n"
+                                    "bob\timap\t127.0.1.11\t127.0.1.14\t143\t\n"
+                                    "alice\tpop3\t127.0.1.11\t127.0.1.13\t110\t\r\n"
+                                    "carol\tsieve\t127.0.1.11\t127.0.1.13\t4190\t\n");
+    ASSERT_TRUE(two) << two.error();
+    EXPECT_EQ(two->imap, 1u);
+    EXPECT_EQ(two->pop3, 1u);
+    EXPECT_EQ(count_proxy_sessions("")->imap, 0u); // a back-end prints nothing at all
+    EXPECT_EQ(count_proxy_sessions("username\tproto\tsrc ip\tdest ip\tport\n")->imap, 0u);
+    EXPECT_FALSE(count_proxy_sessions("username\tproto\nnot a row\n"));
+    EXPECT_FALSE(count_proxy_sessions("\timap\t1.2.3.4\n"));
+}
+
+/// A doveadm that answers `who` with one local IMAP session and `proxy list` as given.
+std::string fake_doveadm(const TempDir& dir, const std::string& proxy_list_script) {
+    std::string path = dir.write("doveadm", "#!/bin/sh\n"
+                                            "for arg; do case $arg in\n"
+                                            "  who) printf 'username\\tproto\\tpid\\tip\\n"
+                                            "carol\\timap\\t42\\t::1\\n'; exit 0;;\n"
+                                            "  proxy) " + proxy_list_script + ";;\n"
+                                            "esac; done\nexit 64\n");
+    ::chmod(path.c_str(), 0755);
+    return path;
+}
+
+TEST(HostStatus, SessionsOfADirectorCountTheProxiedOnes) {
+    TempDir dir;
+    AgentConfig config;
+    config.dovecot_config = dir.write("dovecot.conf", "");
+    config.tools.doveadm = fake_doveadm(
+        dir, "printf 'username\\tproto\\tsrc ip\\tdest ip\\tport\\n"
+             "bob\\timap\\t10.0.0.1\\t10.0.0.2\\t143\\t\\n'; exit 0");
+    auto status = collect_host_status(config, 1700000000);
+    EXPECT_EQ(status["sessions"], nlohmann::json({{"imap", 2}, {"pop3", 0}, {"proxied", 1}}))
+        << status.dump();
+    EXPECT_FALSE(status["unavailable"].contains("sessions_proxied"));
+}
+
+TEST(HostStatus, SessionsWhenOnlyTheProxyListFails) {
+    TempDir dir;
+    AgentConfig config;
+    config.dovecot_config = dir.write("dovecot.conf", "");
+    config.tools.doveadm = fake_doveadm(dir, "echo 'connect(ipc) failed' >&2; exit 75");
+    auto status = collect_host_status(config, 1700000000);
+    EXPECT_EQ(status["sessions"], nlohmann::json({{"imap", 1}, {"pop3", 0}, {"proxied", nullptr}}))
+        << status.dump();
+    EXPECT_NE(status["unavailable"]["sessions_proxied"].get<std::string>().find("connect(ipc)"),
+              std::string::npos)
+        << status.dump();
+    EXPECT_FALSE(status["unavailable"].contains("sessions"));
+}
+
+TEST(HostStatus, QueuesOfAHostWithoutPostfix) {
+    TempDir dir;
+    AgentConfig config;
+    config.postfix_queue_dir = dir.path() + "/spool"; // configured, but never made
+    config.tools.doveadm = dir.path() + "/no-doveadm";
+    auto status = collect_host_status(config, 1700000000);
+    EXPECT_TRUE(status["queues"].is_null());
+    EXPECT_EQ(status["unavailable"]["queues"],
+              "no Postfix on this host (no " + dir.path() + "/spool)");
+}
+
 TEST(HostStatus, WholeStatusOnAHostWithoutPostfixOrDovecot) {
     TempDir dir;
     AgentConfig config;

@@ -106,6 +106,14 @@ TEST(PostqueueJson, ToleratesWhatPostfixMayOmitAndRefusesTheRest) {
     EXPECT_TRUE(parse_postqueue_line(head + R"("message_size":2,"sender":"","forced_expire":true,"recipients":[]})")->forced_expire);
 }
 
+TEST(PostqueueJson, TheNullSenderIsEmptyAsInTheQueueFile) {
+    auto bounce = parse_postqueue_line(
+        R"({"queue_name":"deferred","queue_id":"D85CEA9C406","arrival_time":1,"message_size":2,)"
+        R"("sender":"MAILER-DAEMON","recipients":[{"address":"postmaster@x.invalid"}]})");
+    ASSERT_TRUE(bounce);
+    EXPECT_EQ(bounce->sender, "");
+}
+
 TEST(PostqueueJson, ToJsonIsTheQueueListItemOfTheContract) {
     auto messages = captured_queue("postqueue-j-short-ids.jsonl");
     json item = to_json(messages.at(1));

@@ -27,7 +27,7 @@ struct QueueRecipient {
 };
 
 /// One message as `postqueue -j` describes it. `sender` is empty for a bounce (the
-/// null sender <>). Only recipients still to be delivered are listed.
+/// null sender <>, which postqueue -j prints as "MAILER-DAEMON"). Only recipients still to be delivered are listed.
 struct QueueMessage {
     QueueName queue_name = QueueName::incoming;
     std::string queue_id;

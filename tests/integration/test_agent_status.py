@@ -1,0 +1,259 @@
+"""host.status over SSH on every lab host, checked against what the lab runs there; a
+daemon stopped and started again; `mailng-agent serve` sampling into metrics.history;
+`mailng-agent check queue` as Nagios runs it, with real held mail (issue 4)."""
+
+import re
+import shlex
+import time
+import unittest
+
+import labtest
+from agentclient import Agent, AgentError, postqueue_json, run_on
+from test_agent_queue import DEAD_DOMAIN, submit, wait_deferred
+
+RELAY = "theano"
+QUEUE_NAMES = {"maildrop", "incoming", "active", "deferred", "hold", "corrupt"}
+PERFDATA = (r" \| incoming=(\d+);;;0; active=(\d+);;;0; deferred=(\d+);;;0; hold=(\d+);;;0; "
+            r"total=(\d+);(\d+);(\d+);0;$")
+
+# What host.status calls the daemons `mailng-lab status` lists, per role.
+SERVICE_OF_DAEMON = {"postfix": "postfix", "dovecot": "dovecot", "amavisd": "amavisd",
+                     "slapd": "slapd", "policyd": "mailng-policyd",
+                     "bridge": "mailng-quotad-bridge"}
+
+
+def lab_daemons():
+    """{host: {daemon: pid}} from `mailng-lab status` (sshd left out: not a mail service)."""
+    result = labtest.lab_tool("status")
+    daemons = {}
+    for line in result.stdout.splitlines():
+        host, daemon, state = line.split("\t")
+        if daemon == "sshd":
+            continue
+        match = re.fullmatch(r"up, pid (\d+)", state)
+        daemons.setdefault(host, {})[daemon] = int(match.group(1)) if match else None
+    return daemons
+
+
+def agent_argv(host_name):
+    """The host's agent command line (lab.json agent_command) as words, without `stdio`."""
+    words = shlex.split(labtest.lab()["hosts"][host_name]["agent_command"])
+    assert words[-1] == "stdio", words
+    return words[:-1]
+
+
+def config_path(host_name):
+    words = agent_argv(host_name)
+    return words[words.index("--config") + 1]
+
+
+class TestConfig:
+    """A copy of a host's agent.toml with `extra` appended, written over SSH next to the
+    original (same state_dir, so the stdio agent sees what it records) and removed at
+    the end."""
+
+    def __init__(self, host_name, name, extra):
+        self.host = host_name
+        original = config_path(host_name)
+        self.path = original[:-len(".toml")] + f"-{name}.toml"
+        text = run_on(host_name, "cat", original).stdout
+        run_on(host_name, "cat", ">", self.path, input_text=text + "\n" + extra)
+
+    def argv(self, *command):
+        words = agent_argv(self.host)
+        words[words.index("--config") + 1] = self.path
+        return [*words, *command]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        run_on(self.host, "rm", "-f", self.path)
+
+
+def check_queue(host_name, config=None):
+    """(exit status, stdout) of `mailng-agent check queue` run over SSH, as Nagios's
+    check_by_ssh would."""
+    argv = config.argv("check", "queue") if config else [*agent_argv(host_name), "check", "queue"]
+    result = run_on(host_name, *argv, check=False)
+    return result.returncode, result.stdout
+
+
+class HostStatusTest(unittest.TestCase):
+    def status(self, host_name):
+        with Agent(host_name) as agent:
+            return agent.call("host.status")
+
+    def test_every_host_reports_what_the_lab_runs_there(self):
+        daemons = lab_daemons()
+        for name, host in labtest.lab()["hosts"].items():
+            with self.subTest(host=name):
+                status = self.status(name)
+                self.assertEqual((status["host"], status["role"]), (name, host["role"]))
+                expected = {SERVICE_OF_DAEMON[d]: pid for d, pid in daemons[name].items()}
+                services = {s["name"]: s for s in status["services"]}
+                self.assertEqual(set(services), set(expected))
+                for service, pid in expected.items():
+                    self.assertEqual(services[service]["state"], "running", services[service])
+                    self.assertEqual(services[service]["pid"], pid, service)
+                self.assertEqual(len(status["load"]), 3)
+                self.assertGreater(status["uptime_s"], 0)
+                self.assertEqual([fs["name"] for fs in status["filesystems"]], ["mail", "var"])
+                for fs in status["filesystems"]:
+                    self.assertGreater(fs["total_bytes"], 0, fs)
+                    self.assertTrue(0 <= fs["used_percent"] <= 100, fs)
+                if "smtp" in host["ports"]:
+                    self.assertEqual(set(status["queues"]), QUEUE_NAMES)
+                    self.assertTrue(all(n >= 0 for n in status["queues"].values()))
+                    self.assertNotIn("queues", status["unavailable"])
+                else:
+                    self.assertIsNone(status["queues"])
+                    self.assertIn("no Postfix", status["unavailable"]["queues"])
+                if "imap" in host["ports"]:
+                    self.assertEqual(set(status["sessions"]), {"imap", "pop3", "proxied"})
+                    self.assertNotIn("sessions", status["unavailable"])
+                    self.assertNotIn("sessions_proxied", status["unavailable"])
+                else:
+                    self.assertIsNone(status["sessions"])
+                    self.assertIn("no Dovecot", status["unavailable"]["sessions"])
+
+    def test_viewer_may_read_it_a_stranger_may_not(self):
+        with Agent(RELAY, as_user="lab-viewer") as viewer:
+            self.assertEqual(viewer.call("host.status")["host"], RELAY)
+        with Agent(RELAY, as_user="somebody-else") as stranger:
+            for method in ("host.status", "metrics.history"):
+                with self.assertRaises(AgentError) as refused:
+                    stranger.call(method)
+                self.assertEqual(refused.exception.code, -32001, method)
+                self.assertEqual(refused.exception.data["required_role"], "viewer")
+
+    def test_an_imap_session_counts_on_the_relay_and_on_its_backend(self):
+        before = {name: self.status(name)["sessions"]["imap"]
+                  for name in labtest.hosts_with_role("backend")}
+        session = labtest.imap_login("bob", relay=labtest.lab()["hosts"][RELAY])
+        try:
+            self.assertEqual(session.select("INBOX")[0], "OK")
+            relay = self.status(RELAY)["sessions"]
+            self.assertGreaterEqual(relay["imap"], 1)
+            self.assertGreaterEqual(relay["proxied"], 1)
+            after = {name: self.status(name)["sessions"]["imap"] for name in before}
+            self.assertGreater(sum(after.values()), sum(before.values()))
+        finally:
+            session.logout()
+
+    def test_a_stopped_daemon_shows_stopped_and_comes_back(self):
+        for host, daemon in (("gorgo", "bridge"), ("thalia", "postfix")):
+            service = SERVICE_OF_DAEMON[daemon]
+            with self.subTest(host=host, daemon=daemon):
+                labtest.stop_daemon(host, daemon)
+                try:
+                    states = {s["name"]: s for s in self.status(host)["services"]}
+                    self.assertEqual(states[service]["state"], "stopped")
+                    self.assertIsNone(states[service]["pid"])
+                    self.assertTrue(states[service]["detail"])
+                    others = [s for name, s in states.items() if name != service]
+                    self.assertTrue(all(s["state"] == "running" for s in others), others)
+                finally:
+                    labtest.start_daemon(host, daemon)
+                states = {s["name"]: s for s in self.status(host)["services"]}
+                self.assertEqual(states[service]["state"], "running")
+                self.assertEqual(states[service]["pid"], lab_daemons()[host][daemon])
+
+
+class ServeAndCheckTest(unittest.TestCase):
+    def test_metrics_history_before_any_serve(self):
+        # Nothing ever ran `serve` on the directory host.
+        with Agent("nireas") as agent:
+            with self.assertRaises(AgentError) as missing:
+                agent.call("metrics.history")
+            self.assertEqual(missing.exception.code, -32004)
+            self.assertIn("serve", missing.exception.message)
+
+    def test_serve_samples_into_metrics_history(self):
+        host = "thalia"
+        with TestConfig(host, "serve", "[metrics]\ninterval_s = 1\n") as config:
+            started = int(time.time())
+            # `timeout` sends SIGTERM after 5 s; serve stops cleanly and exits 0.
+            serve = run_on(host, "timeout", "--preserve-status", "-s", "TERM", "5",
+                           *config.argv("serve", "--foreground"), check=False)
+            ended = int(time.time())
+        self.assertEqual(serve.returncode, 0, serve.stderr)
+        self.assertIn("sampling every 1 s", serve.stderr)
+        self.assertIn("serve: stopped", serve.stderr)
+        with Agent(host) as agent:
+            history = agent.call("metrics.history", {"from": started, "to": ended})
+            self.assertEqual(history["columns"][:5], ["time", "queue_incoming", "queue_active",
+                                                      "queue_deferred", "queue_hold"])
+            self.assertIn("services_down", history["columns"])
+            # One sample a second for 5 s (the default interval would have given one).
+            self.assertTrue(3 <= history["matched"] <= 7, history)
+            self.assertEqual(len(history["rows"]), history["matched"])
+            times = [row[0] for row in history["rows"]]
+            self.assertEqual(times, sorted(set(times)))
+            self.assertTrue(started <= times[0] and times[-1] <= ended, (started, times, ended))
+            down = history["columns"].index("services_down")
+            imap = history["columns"].index("sessions_imap")
+            for row in history["rows"]:
+                self.assertEqual(len(row), len(history["columns"]))
+                self.assertTrue(all(isinstance(n, int) for n in row[1:5]), row)
+                self.assertEqual(row[down], 0, row)
+                self.assertIsNone(row[imap], row)  # no Dovecot on thalia
+            thinned = agent.call("metrics.history", {"from": started, "to": ended,
+                                                     "metrics": ["queue_hold", "services_down"],
+                                                     "max_points": 2})
+            self.assertEqual(thinned["columns"], ["time", "queue_hold", "services_down"])
+            self.assertEqual([row[0] for row in thinned["rows"]], [times[0], times[-1]])
+            for bad in ({"metrics": ["no_such_metric"]}, {"from": 10, "to": 5},
+                        {"max_points": 0}, {"metrics": []}, {"when": 1}):
+                with self.assertRaises(AgentError) as refused:
+                    agent.call("metrics.history", bad)
+                self.assertEqual(refused.exception.code, -32602, bad)
+
+    def test_check_queue_ok_with_the_default_thresholds(self):
+        status, out = check_queue(RELAY)
+        self.assertEqual(status, 0, out)
+        self.assertRegex(out, r"^QUEUE OK - \d+ messages?")
+        perfdata = re.search(PERFDATA, out.rstrip("\n"))
+        self.assertIsNotNone(perfdata, out)
+        self.assertEqual(perfdata.groups()[5:], ("500", "2000"))
+        self.assertEqual(out.count("\n"), 1)
+
+    def test_check_queue_without_postfix_is_unknown(self):
+        status, out = check_queue("nireas")
+        self.assertEqual(status, 3, out)
+        self.assertTrue(out.startswith("QUEUE UNKNOWN - "), out)
+
+    def test_check_queue_warns_and_goes_critical_with_held_mail(self):
+        tag = labtest.unique_subject("c").split()[1]
+        sender = f"check-{tag}@outside.example.net"
+        with Agent(RELAY) as agent:
+            try:
+                for n in range(4):
+                    submit(sender, [f"held{n}@{DEAD_DOMAIN}"], f"check queue {n}")
+                ids = wait_deferred(sender, 4)
+                held = agent.call("queue.hold", {"queue_ids": ids})
+                self.assertEqual(held["affected"], 4)
+                in_hold = sum(1 for m in postqueue_json(RELAY).values()
+                              if m["queue_name"] == "hold")
+                self.assertEqual(agent.call("host.status")["queues"]["hold"], in_hold)
+                levels = ((1, 1000, 1, "WARNING"), (1, 3, 2, "CRITICAL"))
+                for warning, critical, want_status, word in levels:
+                    extra = f"[check_queue]\nwarning = {warning}\ncritical = {critical}\n"
+                    with TestConfig(RELAY, f"check-{tag}", extra) as config:
+                        status, out = check_queue(RELAY, config)
+                    self.assertEqual(status, want_status, out)
+                    self.assertTrue(out.startswith(f"QUEUE {word} - "), out)
+                    self.assertIn(f"hold {in_hold}", out)
+                    perfdata = re.search(PERFDATA, out.rstrip("\n"))
+                    self.assertIsNotNone(perfdata, out)
+                    self.assertEqual(int(perfdata.group(4)), in_hold)
+                    self.assertGreaterEqual(int(perfdata.group(5)), 4)
+                    self.assertEqual(perfdata.groups()[5:], (str(warning), str(critical)))
+            finally:
+                agent.call("queue.delete", {"sender": sender})
+        self.assertEqual([m for m in postqueue_json(RELAY).values() if m["sender"] == sender],
+                         [])
+
+
+if __name__ == "__main__":
+    unittest.main()
