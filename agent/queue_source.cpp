@@ -134,6 +134,12 @@ Result<QueueReadStats, jsonrpc::Error> read_queue(const AgentConfig& config,
 Result<std::map<std::string, QueueName>, jsonrpc::Error>
 locate_queue_ids(const AgentConfig& config, const std::vector<std::string>& ids) {
     std::set<std::string, std::less<>> wanted(ids.begin(), ids.end());
+    if (auto dir = queue_directory(config); dir && queue_files_readable(*dir)) {
+        auto located = locate_queue_files(*dir, wanted);
+        if (!located)
+            return unexpected(jsonrpc::internal_error_error("reading the queue: " + located.error()));
+        return *located;
+    }
     std::map<std::string, QueueName> found;
     QueueReadOptions options;
     options.delay_reasons = false;

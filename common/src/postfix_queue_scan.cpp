@@ -377,4 +377,22 @@ count_queue_files(const std::string& queue_dir, const std::vector<QueueName>& qu
     return counts;
 }
 
+Result<std::map<std::string, QueueName>, std::string>
+locate_queue_files(const std::string& queue_dir, const std::set<std::string, std::less<>>& ids) {
+    auto top = open_queue_dir(queue_dir);
+    if (!top)
+        return unexpected(std::move(top.error()));
+    std::map<std::string, QueueName> found;
+    for (QueueName queue : queues_to_scan({})) {
+        auto walked = walk_queue(top->get(), queue_dir, queue, [&](int, const char* name) {
+            if (ids.contains(std::string_view(name)))
+                found.emplace(name, queue);
+            return found.size() < ids.size();
+        });
+        if (!walked)
+            return unexpected(std::move(walked.error()));
+    }
+    return found;
+}
+
 } // namespace mailng

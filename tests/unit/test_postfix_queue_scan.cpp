@@ -730,5 +730,19 @@ TEST(PostfixQueueScan, CountsFromDirectoryEntriesAlone) {
     EXPECT_EQ(deferred->size(), 1u);
 }
 
+TEST(PostfixQueueScan, LocatesIdsFromDirectoryEntriesAlone) {
+    TempQueue queue;
+    put_thalia(queue);
+    queue.put("incoming/ABCDEF0123", kData / "thalia/hold/A7A73A9C40E", 0000);
+    auto found = locate_queue_files(queue.root().string(),
+                                    {"ABCDEF0123", "A7A73A9C40E", "D85CEA9C406", "FFFFFF0000"});
+    ASSERT_TRUE(found) << found.error();
+    EXPECT_EQ(found->size(), 3u);
+    EXPECT_EQ(found->at("ABCDEF0123"), QueueName::incoming);
+    EXPECT_EQ(found->at("A7A73A9C40E"), QueueName::hold);
+    EXPECT_EQ(found->at("D85CEA9C406"), QueueName::deferred);
+    EXPECT_FALSE(found->contains("FFFFFF0000"));
+}
+
 } // namespace
 } // namespace mailng

@@ -23,6 +23,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -167,5 +168,11 @@ Result<QueueScanStats, std::string> scan_queue(const std::string& queue_dir,
 /// queue.list's total.
 Result<std::map<QueueName, std::uint64_t>, std::string>
 count_queue_files(const std::string& queue_dir, const std::vector<QueueName>& queues);
+
+/// Where each of `ids` is queued now (maildrop, incoming, active, deferred, hold), from
+/// directory entries alone; ids not queued are absent from the result. Stops walking
+/// once all are found. Errors: as count_queue_files.
+Result<std::map<std::string, QueueName>, std::string>
+locate_queue_files(const std::string& queue_dir, const std::set<std::string, std::less<>>& ids);
 
 } // namespace mailng
