@@ -77,6 +77,12 @@ std::optional<std::uint64_t> quick_total(const AgentConfig& config, const QueueF
     return total;
 }
 
+/// Delay reasons for a page read without them: only the page's defer logs are opened.
+void fill_delay_reasons(const AgentConfig& config, std::vector<QueueMessage>& page) {
+    if (auto dir = queue_directory(config); dir)
+        (void)add_delay_reasons(*dir, page);
+}
+
 MethodResult queue_list(const CallContext& context, const nlohmann::json& params) {
     if (auto unknown = jsonrpc::unknown_param(params, with_filter({"offset", "limit", "source"})))
         return unexpected(*unknown);
@@ -88,24 +94,29 @@ MethodResult queue_list(const CallContext& context, const nlohmann::json& params
     auto known_total = quick_total(context.config, *filter, *source);
     std::int64_t end = page->offset + page->limit;
     std::int64_t matched = 0;
-    nlohmann::json items = nlohmann::json::array();
-    auto read = read_queue(context.config, read_options(*filter, *source, true),
+    std::vector<QueueMessage> items;
+    auto read = read_queue(context.config, read_options(*filter, *source, false),
                            [&](QueueMessage&& message) {
                                if (!matches(*filter, message, context.now))
                                    return true;
                                if (matched >= page->offset && matched < end)
-                                   items.push_back(to_json(message));
+                                   items.push_back(std::move(message));
                                ++matched;
                                return !(known_total && matched >= end);
                            });
     if (!read)
         return unexpected(read.error());
+    if (read->used == QueueSource::files && filter->reason_contains.empty())
+        fill_delay_reasons(context.config, items);
+    nlohmann::json json_items = nlohmann::json::array();
+    for (const auto& message : items)
+        json_items.push_back(to_json(message));
     return nlohmann::json{{"total", known_total ? static_cast<std::int64_t>(*known_total) : matched},
                           {"offset", page->offset},
                           {"limit", page->limit},
                           {"source", std::string(to_string(read->used))},
                           {"unreadable", read->unreadable},
-                          {"items", std::move(items)}};
+                          {"items", std::move(json_items)}};
 }
 
 Result<QueueShapeOptions, jsonrpc::Error> shape_options(const nlohmann::json& params) {

@@ -377,6 +377,19 @@ count_queue_files(const std::string& queue_dir, const std::vector<QueueName>& qu
     return counts;
 }
 
+Result<bool, std::string> add_delay_reasons(const std::string& queue_dir,
+                                            std::vector<QueueMessage>& messages, bool utf8) {
+    auto top = open_queue_dir(queue_dir);
+    if (!top)
+        return unexpected(std::move(top.error()));
+    DeferLogs logs(top->get(), utf8);
+    std::string buffer;
+    for (auto& message : messages)
+        if (has_defer_log(message.queue_name))
+            merge_defer_log(message, logs.read(message.queue_id, buffer));
+    return true;
+}
+
 Result<std::map<std::string, QueueName>, std::string>
 locate_queue_files(const std::string& queue_dir, const std::set<std::string, std::less<>>& ids) {
     auto top = open_queue_dir(queue_dir);

@@ -169,6 +169,13 @@ Result<QueueScanStats, std::string> scan_queue(const std::string& queue_dir,
 Result<std::map<QueueName, std::uint64_t>, std::string>
 count_queue_files(const std::string& queue_dir, const std::vector<QueueName>& queues);
 
+/// Reads the defer logs of `messages` (those in deferred or hold) and merges their
+/// delay reasons, as scan_queue does with delay_reasons set: for a page of messages
+/// scanned without them. Errors: `queue_dir` cannot be opened.
+Result<bool, std::string> add_delay_reasons(const std::string& queue_dir,
+                                            std::vector<QueueMessage>& messages,
+                                            bool utf8 = true);
+
 /// Where each of `ids` is queued now (maildrop, incoming, active, deferred, hold), from
 /// directory entries alone; ids not queued are absent from the result. Stops walking
 /// once all are found. Errors: as count_queue_files.
