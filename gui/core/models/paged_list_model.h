@@ -1,0 +1,66 @@
+// The lazy paging shared by the tables that show several hosts' long lists in one
+// (QueueModel: queue.list, QuarantineModel: quarantine.list). Both methods take
+// "offset" and "limit" and answer {"total": N, "items": [...]}.
+//
+// refresh() resets the table and asks every host for its first page; each page's items
+// are appended (appendItems) as its reply comes. fetchMore() - what a view calls when
+// scrolled to the end - asks each host that has more for its next page, one page per
+// host at a time; canFetchMore() is true until every host has delivered its total or
+// failed. A page that adds no row (all of it seen before) asks for the next one at once,
+// since a view waiting at the end would not ask again. A reply to a page asked before
+// the last reset is dropped. A host that cannot
+// do the method at all (the agent's not_supported: no Postfix, no amavisd) counts as an
+// empty list; any other failure ends that host's paging and keeps its error.
+#pragma once
+
+#include <QJsonArray>
+
+#include "agent_table_model.h"
+#include "host_pager.h"
+
+namespace mailng::gui {
+
+class PagedListModel : public AgentTableModel {
+    Q_OBJECT
+public:
+    PagedListModel(AgentCaller* caller, int pageSize, QObject* parent = nullptr);
+
+    bool canFetchMore(const QModelIndex& parent) const override;
+    void fetchMore(const QModelIndex& parent) override;
+
+    /// The host's total as its last page said, -1 before its first page.
+    qint64 hostTotal(const QString& host) const;
+    /// The sum of the known totals: what the table holds when fully loaded.
+    qint64 totalCount() const;
+    qint64 pageSize() const { return pager_.pageSize(); }
+
+public slots:
+    void refresh() override;
+
+signals:
+    /// A host's total became known or changed.
+    void totalsChanged();
+
+protected:
+    /// The list method ("queue.list") and its params without offset and limit.
+    virtual QString listMethod() const = 0;
+    virtual QJsonObject listParams() const = 0;
+    /// Empties the rows; called between beginResetModel and endResetModel.
+    virtual void clearRows() = 0;
+    /// Appends the rows of one page of the host hostNames()[host], with
+    /// beginInsertRows/endInsertRows, and returns how many it appended. `total` is the
+    /// host's total as this page says.
+    virtual int appendItems(int host, const QJsonArray& items, qint64 total) = 0;
+
+    /// The hosts of the current refresh; rows refer to them by index.
+    const QStringList& hostNames() const { return hostNames_; }
+
+private:
+    void requestPages();
+    void pageReplied(const QString& host, const RpcReply& reply);
+
+    HostPager pager_;
+    QStringList hostNames_;
+};
+
+} // namespace mailng::gui

@@ -1,0 +1,275 @@
+// The console's pages against the lab's real agents over SSH (MAILNG_LAB_DIR/lab.json),
+// as an admin uses them: every host up on the dashboard and its screenshot; a deferred
+// message held from the queue page is held in `postqueue -j`, then deleted through the
+// filter; a quarantined GTUBE message released from the quarantine page arrives in the
+// mailbox; the director wizard drains a back-end and brings it back. Mail is sent and
+// mailboxes read with the integration tests' Python helpers (tests/integration).
+#include <QAbstractButton>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QProcess>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+
+#include "cluster_session.h"
+#include "connection_prompts.h"
+#include "language.h"
+#include "main_window.h"
+#include "models/director_model.h"
+#include "models/host_status_model.h"
+#include "models/quarantine_model.h"
+#include "models/queue_model.h"
+#include "pages/backend_drain.h"
+#include "pages/backend_maintenance_dialog.h"
+#include "pages/dashboard_page.h"
+#include "pages/director_page.h"
+#include "pages/host_card.h"
+#include "pages/quarantine_page.h"
+#include "pages/quarantine_filter_bar.h"
+#include "pages/queue_filter_bar.h"
+#include "pages/queue_page.h"
+#include "screenshot.h"
+#include "standard_pages.h"
+
+using namespace mailng::gui;
+
+namespace {
+
+constexpr int kConnectMs = 90000;
+const QString kRelay = QStringLiteral("theano");
+const QString kGtube =
+    QStringLiteral("XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X");
+
+QString labDir() {
+    return qEnvironmentVariable("MAILNG_LAB_DIR", QStringLiteral("/tmp/mailng-lab"));
+}
+
+QJsonObject labJson() {
+    QFile file(QDir(labDir()).filePath(QStringLiteral("lab.json")));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+/// Runs Python with the integration tests' helpers importable; its stdout, or a null
+/// string when it failed.
+QString python(const QString& code, int timeoutMs = 180000) {
+    QProcess process;
+    QString helpers = QDir(qEnvironmentVariable("MAILNG_SOURCE_DIR"))
+                          .filePath(QStringLiteral("tests/integration"));
+    process.setWorkingDirectory(helpers);
+    process.start(QStringLiteral("python3"), {QStringLiteral("-c"), code});
+    if (!process.waitForFinished(timeoutMs) || process.exitCode() != 0) {
+        qWarning("python failed: %s", process.readAllStandardError().constData());
+        return {};
+    }
+    return QString::fromUtf8(process.readAllStandardOutput()).trimmed();
+}
+
+/// The relay's queue as `postqueue -j` says: queue id -> queue name.
+QMap<QString, QString> postqueue(const QString& host) {
+    QString configDir = labJson()
+                            .value(QStringLiteral("hosts")).toObject()
+                            .value(host).toObject()
+                            .value(QStringLiteral("postfix_config_dir")).toString();
+    QProcess process;
+    process.start(QStringLiteral("postqueue"), {QStringLiteral("-c"), configDir, QStringLiteral("-j")});
+    process.waitForFinished(60000);
+    QMap<QString, QString> queue;
+    for (const QByteArray& line : process.readAllStandardOutput().split('\n')) {
+        QJsonObject message = QJsonDocument::fromJson(line).object();
+        if (!message.isEmpty())
+            queue.insert(message.value(QStringLiteral("queue_id")).toString(),
+                         message.value(QStringLiteral("queue_name")).toString());
+    }
+    return queue;
+}
+
+void clickYes(QMessageBox* box) {
+    for (QAbstractButton* button : box->buttons())
+        if (box->buttonRole(button) == QMessageBox::AcceptRole)
+            button->click();
+}
+
+template <typename PageType>
+PageType* pageOf(MainWindow& window) {
+    for (Page* page : window.pages())
+        if (auto* typed = qobject_cast<PageType*>(page))
+            return typed;
+    return nullptr;
+}
+
+/// Refreshes `page` and waits for refreshFinished.
+bool refreshed(Page* page, int timeoutMs = 60000) {
+    QSignalSpy finished(page, &Page::refreshFinished);
+    page->refresh();
+    return finished.wait(timeoutMs);
+}
+
+} // namespace
+
+class TestConsoleLab : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<ClusterSession> session;
+    std::unique_ptr<MainWindow> window;
+    QString tag = QUuid::createUuid().toString(QUuid::Id128).left(10);
+
+private slots:
+    void initTestCase() {
+        qunsetenv("SSH_AUTH_SOCK");
+        QVERIFY(Language::install(QStringLiteral("en")));
+        auto endpoints = endpointsFromLabJson(QDir(labDir()).filePath(QStringLiteral("lab.json")));
+        QVERIFY2(endpoints, endpoints ? "" : qPrintable(endpoints.error()));
+        session = std::make_unique<ClusterSession>(*endpoints);
+        window = std::make_unique<MainWindow>(*session);
+        addStandardPages(*window, *session);
+        window->prompts()->setEnabled(false);
+        window->show();
+        session->start();
+        for (const QString& host : session->hosts())
+            QTRY_VERIFY2_WITH_TIMEOUT(session->state(host) == HostConnection::State::Connected,
+                                      qPrintable(host + QStringLiteral(": ") + session->reason(host)),
+                                      kConnectMs);
+    }
+
+    void cleanupTestCase() {
+        window.reset();
+        session.reset();
+    }
+
+    void dashboardShowsEveryLabHostUp() {
+        auto* dashboard = pageOf<DashboardPage>(*window);
+        dashboard->setPollInterval(0);
+        QVERIFY(refreshed(dashboard));
+        for (const QString& host : session->hosts()) {
+            QCOMPARE(dashboard->model()->state(host), HostStatusModel::HostState::Up);
+            QVERIFY2(dashboard->card(host)->text().contains(QStringLiteral(" up ")),
+                     qPrintable(dashboard->card(host)->text()));
+        }
+    }
+
+    void screenshotAfterTheFirstRefresh() {
+        QTemporaryDir dir;
+        QString out = dir.filePath(QStringLiteral("dashboard.png"));
+        window->showPage(QStringLiteral("dashboard"));
+        ScreenshotTaker taker(*window, *session, out);
+        QSignalSpy finished(&taker, &ScreenshotTaker::finished);
+        taker.start();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.at(0).at(0).toBool());
+        QVERIFY(QFileInfo(out).size() > 10000);
+    }
+
+    void holdFromTheQueuePageThenDeleteByFilter() {
+        QString sender = QStringLiteral("console-%1@outside.example.net").arg(tag);
+        QString submitted = python(QStringLiteral(R"(
+import smtplib, labtest
+relay = labtest.lab()["hosts"]["theano"]
+with smtplib.SMTP(relay["address"], relay["ports"]["smtp"], timeout=30,
+                  source_address=(labtest.lab()["hosts"]["thalia"]["address"], 0)) as c:
+    c.send_message(labtest.make_message("%1", "nobody@unreachable.example.net", "console hold"),
+                   from_addr="%1", to_addrs=["nobody@unreachable.example.net"])
+print("sent")
+)").arg(sender));
+        QCOMPARE(submitted, QStringLiteral("sent"));
+        auto* page = pageOf<QueuePage>(*window);
+        window->showPage(QStringLiteral("queue"));
+        page->filterBar()->findChild<QLineEdit*>(QStringLiteral("senderFilter"))->setText(sender);
+        emit page->filterBar()->applied(page->filterBar()->filter());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (refreshed(page), page->model()->rowCount() == 1 &&
+                                  page->model()->data(page->model()->index(0, QueueModel::QueueColumn))
+                                          .toString() == QLatin1String("deferred")),
+            90000);
+        QString id = page->model()->queueIdAt(0);
+        page->table()->selectAll();
+        page->actOnSelection(QueueAction::Hold);
+        QVERIFY(page->pendingConfirmation());
+        QVERIFY(page->pendingConfirmation()->text().contains(QStringLiteral("theano: 1")));
+        clickYes(page->pendingConfirmation());
+        QTRY_VERIFY_WITH_TIMEOUT(page->lastResult().startsWith(QStringLiteral("1 message put on hold")),
+                                 30000);
+        QCOMPARE(postqueue(kRelay).value(id), QStringLiteral("hold"));
+
+        page->actOnFilter(QueueAction::Delete);
+        QTRY_VERIFY_WITH_TIMEOUT(page->pendingConfirmation() != nullptr, 30000);
+        QVERIFY2(page->pendingConfirmation()->text().startsWith(
+                     QStringLiteral("Delete 1 message on 1 host (theano: 1)?")),
+                 qPrintable(page->pendingConfirmation()->text()));
+        clickYes(page->pendingConfirmation());
+        QTRY_VERIFY_WITH_TIMEOUT(page->lastResult().startsWith(QStringLiteral("1 message deleted")),
+                                 30000);
+        QVERIFY(!postqueue(kRelay).contains(id));
+    }
+
+    void quarantinedGtubeReleasedArrives() {
+        QString subject = QStringLiteral("console gtube %1").arg(tag);
+        QString sent = python(QStringLiteral(R"(
+import labtest
+labtest.send_from_outside(labtest.user("bob")["address"], "%1", body="%2\n",
+                          relay=labtest.lab()["hosts"]["theano"])
+print("sent")
+)").arg(subject, kGtube));
+        QCOMPARE(sent, QStringLiteral("sent"));
+        auto* page = pageOf<QuarantinePage>(*window);
+        window->showPage(QStringLiteral("quarantine"));
+        QuarantineModel::Filter filter;
+        filter.subject = subject;
+        page->model()->setFilter(filter);
+        QTRY_VERIFY_WITH_TIMEOUT((refreshed(page), page->model()->rowCount() == 1), 120000);
+        page->table()->selectAll();
+        page->release({});
+        QTRY_VERIFY_WITH_TIMEOUT(page->lastResult().startsWith(QStringLiteral("1 message released")),
+                                 60000);
+        QString arrived = python(QStringLiteral(R"(
+import labtest
+print("arrived" if labtest.wait_for_subject("bob", "%1", timeout=90) else "missing")
+)").arg(subject));
+        QCOMPARE(arrived, QStringLiteral("arrived"));
+    }
+
+    void directorWizardDrainsABackendAndBringsItBack() {
+        auto* page = pageOf<DirectorPage>(*window);
+        page->setPollInterval(0);
+        window->showPage(QStringLiteral("director"));
+        QVERIFY(refreshed(page));
+        QStringList directors = page->model()->directors();
+        QVERIFY(!directors.isEmpty());
+        QString backend = labJson().value(QStringLiteral("hosts")).toObject()
+                              .value(QStringLiteral("gorgo")).toObject()
+                              .value(QStringLiteral("address")).toString();
+        QMap<QString, qint64> before;
+        for (const QString& director : directors)
+            before.insert(director, page->model()->weight(director, backend));
+        QVERIFY2(before.first() > 0, qPrintable(backend));
+
+        BackendMaintenanceDialog* wizard = page->openMaintenance(backend);
+        wizard->setPollInterval(500);
+        wizard->startButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(wizard->drain()->step() == BackendDrain::Step::Drained,
+                                  qPrintable(wizard->logText()), 120000);
+        QVERIFY(refreshed(page));
+        for (const QString& director : directors)
+            QCOMPARE(page->model()->weight(director, backend), 0);
+
+        wizard->bringBackButton()->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(wizard->drain()->step() == BackendDrain::Step::Done,
+                                  qPrintable(wizard->logText()), 60000);
+        QVERIFY(refreshed(page));
+        for (const QString& director : directors)
+            QCOMPARE(page->model()->weight(director, backend), before.value(director));
+        wizard->close();
+    }
+};
+
+QTEST_MAIN(TestConsoleLab)
+#include "test_console_lab.moc"
