@@ -71,7 +71,8 @@ std::optional<Options> parseOptions(const QApplication& app, int& exitCode) {
         exitCode = 2;
         return std::nullopt;
     }
-    if (!options.screenshot.isEmpty() && options.clusterFile.isEmpty() && options.labDir.isEmpty()) {
+    if (!options.screenshot.isEmpty() && options.clusterFile.isEmpty() &&
+        options.labDir.isEmpty()) {
         printError(QApplication::translate("main", "--screenshot needs --cluster or --lab"));
         exitCode = 2;
         return std::nullopt;
@@ -82,7 +83,8 @@ std::optional<Options> parseOptions(const QApplication& app, int& exitCode) {
 /// Loads the endpoints of --lab or --cluster; the problems are printed.
 std::optional<QList<HostEndpoint>> loadEndpoints(const Options& options) {
     if (!options.labDir.isEmpty()) {
-        auto endpoints = endpointsFromLabJson(QDir(options.labDir).filePath(QStringLiteral("lab.json")));
+        auto endpoints =
+            endpointsFromLabJson(QDir(options.labDir).filePath(QStringLiteral("lab.json")));
         if (!endpoints) {
             printError(endpoints.error());
             return std::nullopt;
@@ -169,11 +171,12 @@ int main(int argc, char* argv[]) {
     }
 
     FirstRunDialog firstRun;
-    QObject::connect(&firstRun, &FirstRunDialog::clusterChosen, &firstRun,
-                     [&console, &options](const QString& path, const QList<HostEndpoint>& endpoints) {
-                         rememberClusterFile(path);
-                         openConsole(console, endpoints, *options);
-                     });
+    QObject::connect(
+        &firstRun, &FirstRunDialog::clusterChosen, &firstRun,
+        [&console, &options](const QString& path, const QList<HostEndpoint>& endpoints) {
+            rememberClusterFile(path);
+            openConsole(console, endpoints, *options);
+        });
     firstRun.show();
     return QApplication::exec();
 }

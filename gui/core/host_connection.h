@@ -65,10 +65,10 @@ public:
     const HostEndpoint& endpoint() const;
     State state() const;
     /// Why the host is not connected, in plain words: "connection refused: ...",
-    /// "no route to host ...", "host key changed: ...", "host key not known: ...",
-    /// "authentication failed: ...", "the agent did not start: sudo: a password is
-    /// required". Empty when connected; while Connecting again after a failure it still
-    /// says why the last attempt failed.
+    /// "no route to host ...", "connection lost ...", "host key changed: ...", "host key
+    /// not known: ...", "authentication failed: ...", "the agent did not start on HOST:
+    /// sudo: a password is required". Empty when connected; while Connecting again by
+    /// itself after a failure it still says why the last attempt failed.
     QString reason() const;
 
     /// Connects (in the background) and keeps the connection: a keepalive probe after 30 s

@@ -276,19 +276,19 @@ bool HostWorker::advanceAuth() {
 }
 
 QString HostWorker::authFailure() const {
-    const QString login = QStringLiteral("%1@%2").arg(
-        endpoint_.user.isEmpty() ? QStringLiteral("(local user)") : endpoint_.user, endpoint_.name);
+    const QString user =
+        endpoint_.user.isEmpty() ? QStringLiteral("the local user's name") : endpoint_.user;
     QStringList tried;
     if (triedAgent_)
         tried << QStringLiteral("the ssh-agent's keys");
-    if (auth_ == Auth::Key)
+    if (auth_ == Auth::Key && !endpoint_.identityFile.isEmpty())
         tried << QStringLiteral("the key %1").arg(endpoint_.identityFile);
     if (tried.isEmpty())
         return QStringLiteral("authentication failed: no ssh-agent (SSH_AUTH_SOCK is not set) "
-                              "and no identity file for %1")
-            .arg(login);
-    return QStringLiteral("authentication failed: %1 refused %2")
-        .arg(login, tried.join(QStringLiteral(" and ")));
+                              "and no identity file to log in to %1 with")
+            .arg(endpoint_.name);
+    return QStringLiteral("authentication failed: %1 did not accept %2 for %3")
+        .arg(endpoint_.name, tried.join(QStringLiteral(" or ")), user);
 }
 
 // Reads the identity file if it needs no passphrase; otherwise asks for one.

@@ -311,6 +311,12 @@ SshSession::Step SshSession::startAgent() {
     return Step::Done;
 }
 
+SshSession::Read SshSession::lost() {
+    sshFailed(
+        QStringLiteral("connection lost to %1 port %2").arg(endpoint_.address).arg(endpoint_.port));
+    return Read::Broken;
+}
+
 SshSession::Read SshSession::read(QByteArray& out, QByteArray& err) {
     char buffer[16384];
     bool eof = true;
@@ -322,19 +328,15 @@ SshSession::Read SshSession::read(QByteArray& out, QByteArray& err) {
                 sink.append(buffer, n);
                 continue;
             }
-            if (n == SSH_ERROR) {
-                sshFailed(QStringLiteral("the connection broke"));
-                return Read::Broken;
-            }
+            if (n == SSH_ERROR)
+                return lost();
             eof = eof && n == SSH_EOF;
             break;
         }
     }
     // libssh calls a channel closed when its session died too: ask about that first.
-    if (!ssh_is_connected(session_)) {
-        sshFailed(QStringLiteral("the connection broke"));
-        return Read::Broken;
-    }
+    if (!ssh_is_connected(session_))
+        return lost();
     if (ssh_channel_is_closed(channel_))
         return Read::Closed;
     return eof ? Read::Eof : Read::Open;

@@ -123,6 +123,7 @@ private:
     Step sshFailed(const QString& what);
     Step authResult(int rc, const QString& method);
     Step startChannel();
+    Read lost();
 
     HostEndpoint endpoint_;
     ssh_session_struct* session_ = nullptr;

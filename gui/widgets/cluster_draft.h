@@ -16,7 +16,7 @@ struct ClusterDraft {
         QString name;
         QString role; // relay, backend, client, directory
         QString address;
-        QString ssh;  // [user@]host[:port]; empty: the default root@ADDRESS
+        QString ssh; // [user@]host[:port]; empty: the default root@ADDRESS
     };
 
     QString name;

@@ -12,11 +12,10 @@ QMessageBox* confirmThen(QWidget* parent, const QString& title, const QString& t
     QPushButton* yes = box->addButton(yesLabel, QMessageBox::AcceptRole);
     QPushButton* cancel = box->addButton(QMessageBox::Cancel);
     box->setDefaultButton(cancel);
-    QObject::connect(box, &QMessageBox::finished, box,
-                     [box, yes, onYes = std::move(onYes)](int) {
-                         if (box->clickedButton() == yes)
-                             onYes();
-                     });
+    QObject::connect(box, &QMessageBox::finished, box, [box, yes, onYes = std::move(onYes)](int) {
+        if (box->clickedButton() == yes)
+            onYes();
+    });
     box->open();
     return box;
 }

@@ -66,7 +66,8 @@ QDialog* ConnectionPrompts::dialogFor(const Prompt& prompt) {
     case Prompt::Kind::ChangedKey:
         return HostKeyDialog::changedKey(prompt.host, addressOf(prompt.host), prompt.first,
                                          prompt.second, knownHostsOf(prompt.host), window_);
-    case Prompt::Kind::Passphrase: break;
+    case Prompt::Kind::Passphrase:
+        break;
     }
     return passphraseDialog(prompt);
 }
@@ -92,7 +93,8 @@ void ConnectionPrompts::finished(const Prompt& prompt, bool accepted, const QStr
         else
             session_.rejectHostKey(prompt.host);
         break;
-    case Prompt::Kind::ChangedKey: break; // refused already; nothing to answer
+    case Prompt::Kind::ChangedKey:
+        break; // refused already; nothing to answer
     case Prompt::Kind::Passphrase: {
         session_.providePassphrase(prompt.host, accepted ? text : QString());
         // The session gave it to every host waiting for the same key.

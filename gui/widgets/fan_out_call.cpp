@@ -27,12 +27,11 @@ void callEach(AgentCaller& caller, const QStringList& hosts, const QString& meth
     pending->remaining = hosts.size();
     pending->done = std::move(done);
     for (const QString& host : hosts) {
-        caller.call(host, method, paramsFor(host), context,
-                    [pending, host](const RpcReply& reply) {
-                        pending->replies.insert(host, reply);
-                        if (--pending->remaining == 0)
-                            pending->done(pending->replies);
-                    });
+        caller.call(host, method, paramsFor(host), context, [pending, host](const RpcReply& reply) {
+            pending->replies.insert(host, reply);
+            if (--pending->remaining == 0)
+                pending->done(pending->replies);
+        });
     }
 }
 

@@ -89,7 +89,8 @@ QWidget* FirstRunDialog::buildDescribePage() {
     auto* add = new QPushButton(tr("Add host"), page);
     auto* remove = new QPushButton(tr("Remove host"), page);
     connect(add, &QPushButton::clicked, this, [this] { addHostRow(QStringLiteral("relay")); });
-    connect(remove, &QPushButton::clicked, this, [this] { hosts_->removeRow(hosts_->currentRow()); });
+    connect(remove, &QPushButton::clicked, this,
+            [this] { hosts_->removeRow(hosts_->currentRow()); });
     auto* buttons = new QDialogButtonBox(page);
     auto* back = buttons->addButton(tr("Back"), QDialogButtonBox::RejectRole);
     auto* save = buttons->addButton(tr("Save and open…"), QDialogButtonBox::AcceptRole);

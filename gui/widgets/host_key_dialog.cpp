@@ -23,8 +23,8 @@ HostKeyDialog* HostKeyDialog::unknownKey(const QString& host, const QString& add
                      "before you accept it. An accepted key is recorded in known_hosts.")
                       .arg(host, address),
                   tr("Fingerprint: %1").arg(fingerprint), false);
-    auto* accept = dialog->buttons_->addButton(tr("Accept and record"),
-                                               QDialogButtonBox::AcceptRole);
+    auto* accept =
+        dialog->buttons_->addButton(tr("Accept and record"), QDialogButtonBox::AcceptRole);
     dialog->buttons_->addButton(tr("Reject"), QDialogButtonBox::RejectRole);
     accept->setObjectName(QStringLiteral("acceptButton"));
     return dialog;

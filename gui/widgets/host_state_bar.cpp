@@ -8,11 +8,15 @@ namespace {
 
 QString colourOf(HostConnection::State state) {
     switch (state) {
-    case HostConnection::State::Connected: return QStringLiteral("#2e7d32");
-    case HostConnection::State::Connecting: return QStringLiteral("#f9a825");
+    case HostConnection::State::Connected:
+        return QStringLiteral("#2e7d32");
+    case HostConnection::State::Connecting:
+        return QStringLiteral("#f9a825");
     case HostConnection::State::Refused:
-    case HostConnection::State::Unreachable: return QStringLiteral("#c62828");
-    case HostConnection::State::Disconnected: break;
+    case HostConnection::State::Unreachable:
+        return QStringLiteral("#c62828");
+    case HostConnection::State::Disconnected:
+        break;
     }
     return QStringLiteral("#757575");
 }
@@ -62,11 +66,16 @@ QString HostStateBar::entryToolTip(const QString& host) const {
 
 QString HostStateBar::stateText(HostConnection::State state) {
     switch (state) {
-    case HostConnection::State::Disconnected: return tr("not connected");
-    case HostConnection::State::Connecting: return tr("connecting");
-    case HostConnection::State::Connected: return tr("connected");
-    case HostConnection::State::Refused: return tr("refused");
-    case HostConnection::State::Unreachable: return tr("unreachable");
+    case HostConnection::State::Disconnected:
+        return tr("not connected");
+    case HostConnection::State::Connecting:
+        return tr("connecting");
+    case HostConnection::State::Connected:
+        return tr("connected");
+    case HostConnection::State::Refused:
+        return tr("refused");
+    case HostConnection::State::Unreachable:
+        return tr("unreachable");
     }
     return {};
 }

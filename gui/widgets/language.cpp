@@ -35,9 +35,12 @@ void replaceTranslator(std::unique_ptr<QTranslator>& slot, std::unique_ptr<QTran
 
 QString Language::settingValue(Choice choice) {
     switch (choice) {
-    case Choice::System: return QStringLiteral("system");
-    case Choice::English: return QStringLiteral("en");
-    case Choice::Greek: return QStringLiteral("el");
+    case Choice::System:
+        return QStringLiteral("system");
+    case Choice::English:
+        return QStringLiteral("en");
+    case Choice::Greek:
+        return QStringLiteral("el");
     }
     return QStringLiteral("system");
 }
@@ -73,9 +76,12 @@ QString Language::effective(Choice choice, const QLocale& system) {
 
 QString Language::displayName(Choice choice) {
     switch (choice) {
-    case Choice::System: return tr("System language");
-    case Choice::English: return QStringLiteral("English");
-    case Choice::Greek: return QStringLiteral("Ελληνικά");
+    case Choice::System:
+        return tr("System language");
+    case Choice::English:
+        return QStringLiteral("English");
+    case Choice::Greek:
+        return QStringLiteral("Ελληνικά");
     }
     return {};
 }
@@ -88,8 +94,7 @@ bool Language::install(const QString& language) {
     bool qtLoaded = qt->load(QStringLiteral("qtbase_") + language,
                              QLibraryInfo::path(QLibraryInfo::TranslationsPath));
     replaceTranslator(qtTranslator(), qtLoaded ? std::move(qt) : nullptr);
-    QLocale::Language wanted =
-        language == QLatin1String("el") ? QLocale::Greek : QLocale::English;
+    QLocale::Language wanted = language == QLatin1String("el") ? QLocale::Greek : QLocale::English;
     QLocale system = QLocale::system();
     QLocale::setDefault(system.language() == wanted ? system : QLocale(wanted));
     return loaded;

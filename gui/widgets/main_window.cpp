@@ -147,8 +147,8 @@ void MainWindow::buildLanguageMenu(QMenu* menu) {
     auto* group = new QActionGroup(menu);
     QSettings settings;
     Language::Choice current = Language::stored(settings);
-    for (auto choice : {Language::Choice::System, Language::Choice::English,
-                        Language::Choice::Greek}) {
+    for (auto choice :
+         {Language::Choice::System, Language::Choice::English, Language::Choice::Greek}) {
         QAction* action = menu->addAction(Language::displayName(choice));
         action->setCheckable(true);
         action->setChecked(choice == current);

@@ -69,8 +69,7 @@ private:
     void buildLanguageMenu(QMenu* menu);
     void buildShortcuts();
     void pageSelected(int index);
-    void hostStateChanged(const QString& host, HostConnection::State state,
-                          const QString& reason);
+    void hostStateChanged(const QString& host, HostConnection::State state, const QString& reason);
     void showStatusMessage(const QString& text);
     void showAbout();
 

@@ -12,8 +12,7 @@ namespace {
 constexpr int kPaintDelayMs = 500;
 
 bool isOutcome(HostConnection::State state) {
-    return state == HostConnection::State::Connected ||
-           state == HostConnection::State::Refused ||
+    return state == HostConnection::State::Connected || state == HostConnection::State::Refused ||
            state == HostConnection::State::Unreachable;
 }
 
@@ -69,10 +68,9 @@ void ScreenshotTaker::save() {
     deadline_.stop();
     QPixmap image = window_.grab();
     if (image.save(outputFile_))
-        emit finished(true, tr("Saved %1 (%2 x %3).")
-                                .arg(outputFile_)
-                                .arg(image.width())
-                                .arg(image.height()));
+        emit finished(
+            true,
+            tr("Saved %1 (%2 x %3).").arg(outputFile_).arg(image.width()).arg(image.height()));
     else
         emit finished(false, tr("Cannot write the image %1.").arg(outputFile_));
 }

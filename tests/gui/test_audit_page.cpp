@@ -57,7 +57,8 @@ private slots:
         QVERIFY(agent.settle());
         QJsonObject params = agent.callsOf(QStringLiteral("audit.list"), kGorgo).last().params;
         QCOMPARE(params.value(QStringLiteral("user")).toString(), QStringLiteral("root"));
-        QCOMPARE(params.value(QStringLiteral("method")).toString(), QStringLiteral("director.kick"));
+        QCOMPARE(params.value(QStringLiteral("method")).toString(),
+                 QStringLiteral("director.kick"));
     }
 };
 

@@ -25,7 +25,7 @@ public:
     using Script = std::function<RpcReply(const QString& host, const QString& method,
                                           const QJsonObject& params)>;
     Script script;
-    QStringList log; // "host method {params}"
+    QStringList log;   // "host method {params}"
     bool hold = false; // when set, calls are recorded but never answered
 
     void call(const QString& host, const QString& method, const QJsonObject& params,
@@ -88,15 +88,15 @@ struct Cluster {
             return ok({{QStringLiteral("affected"), 2}});
         }
         if (method == QLatin1String("host.status"))
-            return ok({{QStringLiteral("sessions"),
-                        QJsonObject{{QStringLiteral("imap"), sessions},
-                                    {QStringLiteral("pop3"), 0}}}});
+            return ok({{QStringLiteral("sessions"), QJsonObject{{QStringLiteral("imap"), sessions},
+                                                                {QStringLiteral("pop3"), 0}}}});
         return error(QStringLiteral("unknown method"));
     }
 };
 
 BackendDrain::Target target() {
-    return {QStringLiteral("gorgo"), QStringLiteral("192.0.2.113"),
+    return {QStringLiteral("gorgo"),
+            QStringLiteral("192.0.2.113"),
             {QStringLiteral("theano"), QStringLiteral("elysso")}};
 }
 
@@ -139,12 +139,14 @@ private slots:
         QCOMPARE(cluster.weights.value(QStringLiteral("theano")), 0);
         QCOMPARE(cluster.weights.value(QStringLiteral("elysso")), 0);
         QVERIFY(drain.canBringBack());
-        QStringList expected = {
-            QStringLiteral("theano director.status"), QStringLiteral("elysso director.status"),
-            QStringLiteral("theano director.set_weight"),
-            QStringLiteral("elysso director.set_weight"),
-            QStringLiteral("theano director.flush"),  QStringLiteral("elysso director.flush"),
-            QStringLiteral("gorgo director.kick"),    QStringLiteral("gorgo host.status")};
+        QStringList expected = {QStringLiteral("theano director.status"),
+                                QStringLiteral("elysso director.status"),
+                                QStringLiteral("theano director.set_weight"),
+                                QStringLiteral("elysso director.set_weight"),
+                                QStringLiteral("theano director.flush"),
+                                QStringLiteral("elysso director.flush"),
+                                QStringLiteral("gorgo director.kick"),
+                                QStringLiteral("gorgo host.status")};
         QCOMPARE(methodsOf(caller.log), expected);
         QVERIFY(caller.log.at(2).contains(QStringLiteral("\"weight\":0")));
         QVERIFY(caller.log.at(6).contains(QStringLiteral("0.0.0.0/0")));
@@ -158,9 +160,9 @@ private slots:
         QList<Step> seen;
         for (const auto& args : steps)
             seen << args.at(0).value<Step>();
-        QCOMPARE(seen, (QList<Step>{Step::ReadWeights, Step::SetWeightZero, Step::Flush,
-                                    Step::Kick, Step::WaitSessions, Step::Drained,
-                                    Step::RestoreWeights, Step::Verify, Step::Done}));
+        QCOMPARE(seen, (QList<Step>{Step::ReadWeights, Step::SetWeightZero, Step::Flush, Step::Kick,
+                                    Step::WaitSessions, Step::Drained, Step::RestoreWeights,
+                                    Step::Verify, Step::Done}));
     }
 
     void waitsForSessionsAndKicksAgain() {
@@ -238,8 +240,9 @@ private slots:
         drain.bringBack();
         QTRY_COMPARE(drain.step(), Step::Done);
         QCOMPARE(caller.log.filter(QStringLiteral("set_weight")).size(), 1);
-        QVERIFY(caller.log.filter(QStringLiteral("set_weight")).first().startsWith(
-            QStringLiteral("theano")));
+        QVERIFY(caller.log.filter(QStringLiteral("set_weight"))
+                    .first()
+                    .startsWith(QStringLiteral("theano")));
     }
 
     void backendMissingFromADirectorFails() {

@@ -28,27 +28,30 @@ struct Cluster {
 
     Cluster() {
         for (const QString& director : {kTheano, kElysso}) {
-            agent.answer(director, QStringLiteral("director.status"), [this, director](const QJsonObject&) {
-                QJsonObject backend{{QStringLiteral("address"), kBackend},
-                                    {QStringLiteral("weight"), weights[director]},
-                                    {QStringLiteral("users"), 3}};
-                return okReply(QJsonObject{{QStringLiteral("backends"), QJsonArray{backend}}});
-            });
+            agent.answer(
+                director, QStringLiteral("director.status"), [this, director](const QJsonObject&) {
+                    QJsonObject backend{{QStringLiteral("address"), kBackend},
+                                        {QStringLiteral("weight"), weights[director]},
+                                        {QStringLiteral("users"), 3}};
+                    return okReply(QJsonObject{{QStringLiteral("backends"), QJsonArray{backend}}});
+                });
             agent.answer(director, QStringLiteral("director.set_weight"),
                          [this, director](const QJsonObject& params) {
                              int previous = weights[director];
                              weights[director] = params.value(QStringLiteral("weight")).toInt();
-                             return okReply(QJsonObject{{QStringLiteral("affected"), 1},
-                                                        {QStringLiteral("previous_weight"), previous},
-                                                        {QStringLiteral("weight"), weights[director]}});
+                             return okReply(
+                                 QJsonObject{{QStringLiteral("affected"), 1},
+                                             {QStringLiteral("previous_weight"), previous},
+                                             {QStringLiteral("weight"), weights[director]}});
                          });
             agent.answer(director, QStringLiteral("director.flush"), json(R"({"affected": 3})"));
         }
-        agent.answer(kGorgo, QStringLiteral("director.kick"), json(R"({"affected": 2, "scope": "host"})"));
+        agent.answer(kGorgo, QStringLiteral("director.kick"),
+                     json(R"({"affected": 2, "scope": "host"})"));
         agent.answer(kGorgo, QStringLiteral("host.status"), [this](const QJsonObject&) {
-            return okReply(QJsonObject{{QStringLiteral("sessions"),
-                                        QJsonObject{{QStringLiteral("imap"), sessions},
-                                                    {QStringLiteral("pop3"), 0}}}});
+            return okReply(QJsonObject{
+                {QStringLiteral("sessions"),
+                 QJsonObject{{QStringLiteral("imap"), sessions}, {QStringLiteral("pop3"), 0}}}});
         });
     }
 };

@@ -21,9 +21,10 @@ ClusterDraft goodDraft() {
     draft.networks = {QStringLiteral("198.51.100.0/24"), QStringLiteral("!192.0.2.128/28"),
                       QStringLiteral("192.0.2.0/24")};
     draft.ldapUri = QStringLiteral("ldap://192.0.2.10/");
-    draft.hosts = {{QStringLiteral("theano"), QStringLiteral("relay"), QStringLiteral("198.51.100.130"), {}},
-                   {QStringLiteral("gorgo"), QStringLiteral("backend"), QStringLiteral("192.0.2.113"),
-                    QStringLiteral("admin@gorgo.example.edu:2222")}};
+    draft.hosts = {
+        {QStringLiteral("theano"), QStringLiteral("relay"), QStringLiteral("198.51.100.130"), {}},
+        {QStringLiteral("gorgo"), QStringLiteral("backend"), QStringLiteral("192.0.2.113"),
+         QStringLiteral("admin@gorgo.example.edu:2222")}};
     return draft;
 }
 
@@ -45,7 +46,8 @@ class TestClusterDraft : public QObject {
 private slots:
     void theLoaderAcceptsIt() {
         auto endpoints = loadClusterEndpoints(write(goodDraft()));
-        QVERIFY2(endpoints, qPrintable(endpoints ? QString() : endpoints.error().join(QLatin1Char('\n'))));
+        QVERIFY2(endpoints,
+                 qPrintable(endpoints ? QString() : endpoints.error().join(QLatin1Char('\n'))));
         QCOMPARE(endpoints->size(), 2);
         QCOMPARE(endpoints->at(0).name, QStringLiteral("theano"));
         QCOMPARE(endpoints->at(0).user, QStringLiteral("root"));

@@ -32,8 +32,8 @@
 #include "pages/dashboard_page.h"
 #include "pages/director_page.h"
 #include "pages/host_card.h"
-#include "pages/quarantine_page.h"
 #include "pages/quarantine_filter_bar.h"
+#include "pages/quarantine_page.h"
 #include "pages/queue_filter_bar.h"
 #include "pages/queue_page.h"
 #include "screenshot.h"
@@ -77,11 +77,15 @@ QString python(const QString& code, int timeoutMs = 180000) {
 /// The relay's queue as `postqueue -j` says: queue id -> queue name.
 QMap<QString, QString> postqueue(const QString& host) {
     QString configDir = labJson()
-                            .value(QStringLiteral("hosts")).toObject()
-                            .value(host).toObject()
-                            .value(QStringLiteral("postfix_config_dir")).toString();
+                            .value(QStringLiteral("hosts"))
+                            .toObject()
+                            .value(host)
+                            .toObject()
+                            .value(QStringLiteral("postfix_config_dir"))
+                            .toString();
     QProcess process;
-    process.start(QStringLiteral("postqueue"), {QStringLiteral("-c"), configDir, QStringLiteral("-j")});
+    process.start(QStringLiteral("postqueue"),
+                  {QStringLiteral("-c"), configDir, QStringLiteral("-j")});
     process.waitForFinished(60000);
     QMap<QString, QString> queue;
     for (const QByteArray& line : process.readAllStandardOutput().split('\n')) {
@@ -99,8 +103,7 @@ void clickYes(QMessageBox* box) {
             button->click();
 }
 
-template <typename PageType>
-PageType* pageOf(MainWindow& window) {
+template <typename PageType> PageType* pageOf(MainWindow& window) {
     for (Page* page : window.pages())
         if (auto* typed = qobject_cast<PageType*>(page))
             return typed;
@@ -136,9 +139,9 @@ private slots:
         window->show();
         session->start();
         for (const QString& host : session->hosts())
-            QTRY_VERIFY2_WITH_TIMEOUT(session->state(host) == HostConnection::State::Connected,
-                                      qPrintable(host + QStringLiteral(": ") + session->reason(host)),
-                                      kConnectMs);
+            QTRY_VERIFY2_WITH_TIMEOUT(
+                session->state(host) == HostConnection::State::Connected,
+                qPrintable(host + QStringLiteral(": ") + session->reason(host)), kConnectMs);
     }
 
     void cleanupTestCase() {
@@ -179,16 +182,18 @@ with smtplib.SMTP(relay["address"], relay["ports"]["smtp"], timeout=30,
     c.send_message(labtest.make_message("%1", "nobody@unreachable.example.net", "console hold"),
                    from_addr="%1", to_addrs=["nobody@unreachable.example.net"])
 print("sent")
-)").arg(sender));
+)")
+                                       .arg(sender));
         QCOMPARE(submitted, QStringLiteral("sent"));
         auto* page = pageOf<QueuePage>(*window);
         window->showPage(QStringLiteral("queue"));
         page->filterBar()->findChild<QLineEdit*>(QStringLiteral("senderFilter"))->setText(sender);
         emit page->filterBar()->applied(page->filterBar()->filter());
         QTRY_VERIFY_WITH_TIMEOUT(
-            (refreshed(page), page->model()->rowCount() == 1 &&
-                                  page->model()->data(page->model()->index(0, QueueModel::QueueColumn))
-                                          .toString() == QLatin1String("deferred")),
+            (refreshed(page),
+             page->model()->rowCount() == 1 &&
+                 page->model()->data(page->model()->index(0, QueueModel::QueueColumn)).toString() ==
+                     QLatin1String("deferred")),
             90000);
         QString id = page->model()->queueIdAt(0);
         page->table()->selectAll();
@@ -196,8 +201,8 @@ print("sent")
         QVERIFY(page->pendingConfirmation());
         QVERIFY(page->pendingConfirmation()->text().contains(QStringLiteral("theano: 1")));
         clickYes(page->pendingConfirmation());
-        QTRY_VERIFY_WITH_TIMEOUT(page->lastResult().startsWith(QStringLiteral("1 message put on hold")),
-                                 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            page->lastResult().startsWith(QStringLiteral("1 message put on hold")), 30000);
         QCOMPARE(postqueue(kRelay).value(id), QStringLiteral("hold"));
 
         page->actOnFilter(QueueAction::Delete);
@@ -218,7 +223,8 @@ import labtest
 labtest.send_from_outside(labtest.user("bob")["address"], "%1", body="%2\n",
                           relay=labtest.lab()["hosts"]["theano"])
 print("sent")
-)").arg(subject, kGtube));
+)")
+                                  .arg(subject, kGtube));
         QCOMPARE(sent, QStringLiteral("sent"));
         auto* page = pageOf<QuarantinePage>(*window);
         window->showPage(QStringLiteral("quarantine"));
@@ -228,12 +234,13 @@ print("sent")
         QTRY_VERIFY_WITH_TIMEOUT((refreshed(page), page->model()->rowCount() == 1), 120000);
         page->table()->selectAll();
         page->release({});
-        QTRY_VERIFY_WITH_TIMEOUT(page->lastResult().startsWith(QStringLiteral("1 message released")),
-                                 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            page->lastResult().startsWith(QStringLiteral("1 message released")), 60000);
         QString arrived = python(QStringLiteral(R"(
 import labtest
 print("arrived" if labtest.wait_for_subject("bob", "%1", timeout=90) else "missing")
-)").arg(subject));
+)")
+                                     .arg(subject));
         QCOMPARE(arrived, QStringLiteral("arrived"));
     }
 
@@ -244,9 +251,13 @@ print("arrived" if labtest.wait_for_subject("bob", "%1", timeout=90) else "missi
         QVERIFY(refreshed(page));
         QStringList directors = page->model()->directors();
         QVERIFY(!directors.isEmpty());
-        QString backend = labJson().value(QStringLiteral("hosts")).toObject()
-                              .value(QStringLiteral("gorgo")).toObject()
-                              .value(QStringLiteral("address")).toString();
+        QString backend = labJson()
+                              .value(QStringLiteral("hosts"))
+                              .toObject()
+                              .value(QStringLiteral("gorgo"))
+                              .toObject()
+                              .value(QStringLiteral("address"))
+                              .toString();
         QMap<QString, qint64> before;
         for (const QString& director : directors)
             before.insert(director, page->model()->weight(director, backend));

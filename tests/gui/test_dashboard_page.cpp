@@ -72,8 +72,8 @@ private slots:
 
         QString theano = page.card(kTheano)->text();
         QVERIFY2(theano.contains(QStringLiteral("up")), qPrintable(theano));
-        QVERIFY(theano.contains(QStringLiteral("42")));    // /var
-        QVERIFY(theano.contains(QStringLiteral("12")));    // deferred
+        QVERIFY(theano.contains(QStringLiteral("42"))); // /var
+        QVERIFY(theano.contains(QStringLiteral("12"))); // deferred
         QString gorgo = page.card(kGorgo)->text();
         QVERIFY2(gorgo.contains(QStringLiteral("connection refused")), qPrintable(gorgo));
 

@@ -33,8 +33,8 @@ class TestHostKeyDialog : public QObject {
 private slots:
     void unknownKeyAsks() {
         QWidget parent;
-        auto* dialog = HostKeyDialog::unknownKey(QStringLiteral("theano"),
-                                                 QStringLiteral("198.51.100.130"), kOffered, &parent);
+        auto* dialog = HostKeyDialog::unknownKey(
+            QStringLiteral("theano"), QStringLiteral("198.51.100.130"), kOffered, &parent);
         QVERIFY(dialog->canAccept());
         QVERIFY(dialog->text().contains(QStringLiteral("theano")));
         QVERIFY(dialog->text().contains(QStringLiteral("198.51.100.130")));
@@ -44,8 +44,8 @@ private slots:
 
     void changedKeyIsRefusedInRed() {
         QWidget parent;
-        auto* dialog = HostKeyDialog::changedKey(QStringLiteral("gorgo"), QStringLiteral("192.0.2.113"),
-                                                 kRecorded, kOffered,
+        auto* dialog = HostKeyDialog::changedKey(QStringLiteral("gorgo"),
+                                                 QStringLiteral("192.0.2.113"), kRecorded, kOffered,
                                                  QStringLiteral("/root/.ssh/known_hosts"), &parent);
         QVERIFY(!dialog->canAccept());
         QVERIFY(dialog->text().contains(kRecorded));
@@ -58,8 +58,9 @@ private slots:
     }
 
     void promptsComeOneAtATime() {
-        ClusterSession session({endpoint(QStringLiteral("theano"), QStringLiteral("198.51.100.130"), 22),
-                                endpoint(QStringLiteral("gorgo"), QStringLiteral("192.0.2.113"), 2222)});
+        ClusterSession session(
+            {endpoint(QStringLiteral("theano"), QStringLiteral("198.51.100.130"), 22),
+             endpoint(QStringLiteral("gorgo"), QStringLiteral("192.0.2.113"), 2222)});
         QWidget window;
         ConnectionPrompts prompts(session, &window);
         emit session.hostKeyUnknown(QStringLiteral("theano"), kOffered);
@@ -79,8 +80,9 @@ private slots:
     }
 
     void passphraseIsTypedHidden() {
-        ClusterSession session({endpoint(QStringLiteral("theano"), QStringLiteral("198.51.100.130"), 22),
-                                endpoint(QStringLiteral("gorgo"), QStringLiteral("192.0.2.113"), 22)});
+        ClusterSession session(
+            {endpoint(QStringLiteral("theano"), QStringLiteral("198.51.100.130"), 22),
+             endpoint(QStringLiteral("gorgo"), QStringLiteral("192.0.2.113"), 22)});
         QWidget window;
         ConnectionPrompts prompts(session, &window);
         const QString key = QStringLiteral("/home/admin/.ssh/id_ed25519");
@@ -97,7 +99,8 @@ private slots:
     }
 
     void disabledPromptsAskNothing() {
-        ClusterSession session({endpoint(QStringLiteral("theano"), QStringLiteral("198.51.100.130"), 22)});
+        ClusterSession session(
+            {endpoint(QStringLiteral("theano"), QStringLiteral("198.51.100.130"), 22)});
         QWidget window;
         ConnectionPrompts prompts(session, &window);
         prompts.setEnabled(false);

@@ -36,7 +36,7 @@ const char* const kRelayStatus = R"json({
     {"name": "var", "path": "/var", "total_bytes": 21474836480, "used_bytes": 9019431321,
      "available_bytes": 12455405159, "used_percent": 42.0}],
   "queues": {"maildrop": 0, "incoming": 0, "active": 1, "deferred": 12, "hold": 3, "corrupt": 0},
-  "sessions": {"imap": 4, "pop3": 1}})json";
+  "sessions": {"imap": 4, "pop3": 1, "proxied": 3}})json";
 
 const char* const kLdapStatus = R"json({
   "host": "ldap", "role": "directory", "time": 1700000000,
@@ -102,7 +102,7 @@ private slots:
         QCOMPARE(cell(model, kRelay1, HostStatusModel::QueuesColumn),
                  QStringLiteral("16 (active 1, deferred 12, hold 3)"));
         QCOMPARE(cell(model, kRelay1, HostStatusModel::SessionsColumn),
-                 QStringLiteral("5 (IMAP 4, POP3 1)"));
+                 QStringLiteral("5 (IMAP 4, POP3 1), 3 proxied"));
         QCOMPARE(cell(model, kRelay1, HostStatusModel::UptimeColumn), QStringLiteral("3 d 4 h"));
 
         auto sortValue = [&](const QString& host, int column) {
@@ -112,6 +112,7 @@ private slots:
         QCOMPARE(sortValue(kRelay1, HostStatusModel::LoadColumn).toDouble(), 0.52);
         QCOMPARE(sortValue(kRelay1, HostStatusModel::ServicesColumn).toLongLong(), 2);
         QCOMPARE(sortValue(kRelay1, HostStatusModel::UptimeColumn).toLongLong(), 273600);
+        QCOMPARE(sortValue(kRelay1, HostStatusModel::SessionsColumn).toLongLong(), 5);
         QVERIFY(!sortValue(kLdap, HostStatusModel::QueuesColumn).isValid());
         QCOMPARE(model.data(model.index(0, 0), HostStatusModel::StoppedServicesRole).toStringList(),
                  (QStringList{QStringLiteral("amavisd"), QStringLiteral("clamd")}));

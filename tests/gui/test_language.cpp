@@ -34,12 +34,18 @@ private slots:
         QTest::addColumn<int>("choice");
         QTest::addColumn<QString>("system");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("system greek") << int(Choice::System) << "el_GR" << "el";
-        QTest::newRow("system cypriot greek") << int(Choice::System) << "el_CY" << "el";
-        QTest::newRow("system english") << int(Choice::System) << "en_GB" << "en";
-        QTest::newRow("system french falls back") << int(Choice::System) << "fr_FR" << "en";
-        QTest::newRow("english over greek system") << int(Choice::English) << "el_GR" << "en";
-        QTest::newRow("greek over english system") << int(Choice::Greek) << "en_US" << "el";
+        QTest::newRow("system greek") << int(Choice::System) << "el_GR"
+                                      << "el";
+        QTest::newRow("system cypriot greek") << int(Choice::System) << "el_CY"
+                                              << "el";
+        QTest::newRow("system english") << int(Choice::System) << "en_GB"
+                                        << "en";
+        QTest::newRow("system french falls back") << int(Choice::System) << "fr_FR"
+                                                  << "en";
+        QTest::newRow("english over greek system") << int(Choice::English) << "el_GR"
+                                                   << "en";
+        QTest::newRow("greek over english system") << int(Choice::Greek) << "en_US"
+                                                   << "el";
     }
 
     void effectiveLanguage() {
@@ -52,7 +58,8 @@ private slots:
     void greekCatalogue() {
         QVERIFY(Language::install(QStringLiteral("el")));
         QCOMPARE(QueueActionText::label(QueueAction::Hold), QStringLiteral("Αναμονή"));
-        QCOMPARE(QueueActionText::done(QueueAction::Delete, 1), QStringLiteral("Διαγράφηκε 1 μήνυμα"));
+        QCOMPARE(QueueActionText::done(QueueAction::Delete, 1),
+                 QStringLiteral("Διαγράφηκε 1 μήνυμα"));
         QCOMPARE(QueueActionText::done(QueueAction::Delete, 5),
                  QStringLiteral("Διαγράφηκαν 5 μηνύματα"));
         QCOMPARE(QueueActionText::question(QueueAction::Requeue, {{QStringLiteral("gorgo"), 3}}),
@@ -64,7 +71,8 @@ private slots:
     void englishCatalogueReplacesGreek() {
         QVERIFY(Language::install(QStringLiteral("en")));
         QCOMPARE(QueueActionText::label(QueueAction::Hold), QStringLiteral("Hold"));
-        QCOMPARE(QueueActionText::done(QueueAction::Delete, 1), QStringLiteral("1 message deleted"));
+        QCOMPARE(QueueActionText::done(QueueAction::Delete, 1),
+                 QStringLiteral("1 message deleted"));
         QCOMPARE(QLocale().language(), QLocale::English);
         QCOMPARE(Language::displayName(Choice::Greek), QStringLiteral("Ελληνικά"));
     }

@@ -61,7 +61,8 @@ class TestMainWindow : public QObject {
     QTemporaryDir config;
 
     struct Fixture {
-        ClusterSession session{{endpoint(QStringLiteral("theano")), endpoint(QStringLiteral("gorgo"))}};
+        ClusterSession session{
+            {endpoint(QStringLiteral("theano")), endpoint(QStringLiteral("gorgo"))}};
         MainWindow window{session};
         QList<StubPage*> pages;
         Fixture() {
@@ -158,7 +159,8 @@ private slots:
         emit f.session.hostStateChanged(QStringLiteral("gorgo"), HostConnection::State::Unreachable,
                                         QStringLiteral("connection refused"));
         QCOMPARE(bar->entryText(QStringLiteral("gorgo")), QStringLiteral("gorgo: unreachable"));
-        QVERIFY(bar->entryToolTip(QStringLiteral("gorgo")).contains(QStringLiteral("connection refused")));
+        QVERIFY(bar->entryToolTip(QStringLiteral("gorgo"))
+                    .contains(QStringLiteral("connection refused")));
     }
 
     void aHostThatConnectsRefreshesTheCurrentPage() {

@@ -97,12 +97,14 @@ private slots:
                  qPrintable(page->detail()->summaryText()));
         QCOMPARE(page->detail()->headersText(),
                  QStringLiteral("X-Spam-Flag: YES\nX-Spam-Score: 1003.5\nSubject: GTUBE"));
-        QCOMPARE(agent->callsOf(QStringLiteral("quarantine.show"))[0].params.value(QStringLiteral("file")),
+        QCOMPARE(agent->callsOf(QStringLiteral("quarantine.show"))[0].params.value(
+                     QStringLiteral("file")),
                  QJsonValue(QStringLiteral("spam-Xy3kP0aB9cDe.gz")));
     }
 
     void releaseToTheOriginalRecipients() {
-        agent->answer(kTheano, QStringLiteral("quarantine.release"), json(R"({"affected": 1, "results": []})"));
+        agent->answer(kTheano, QStringLiteral("quarantine.release"),
+                      json(R"({"affected": 1, "results": []})"));
         selectHost(kTheano);
         page->releaseSelection();
         QuarantineReleaseDialog* dialog = page->pendingRelease();
@@ -119,7 +121,8 @@ private slots:
     }
 
     void releaseToChosenRecipients() {
-        agent->answer(kTheano, QStringLiteral("quarantine.release"), json(R"({"affected": 1, "results": []})"));
+        agent->answer(kTheano, QStringLiteral("quarantine.release"),
+                      json(R"({"affected": 1, "results": []})"));
         selectHost(kTheano);
         page->releaseSelection();
         QuarantineReleaseDialog* dialog = page->pendingRelease();
@@ -138,8 +141,9 @@ private slots:
         selectHost(kTheano);
         page->release({});
         QVERIFY(agent->settle());
-        QCOMPARE(page->lastResult(),
-                 QStringLiteral("Failed on theano: amavisd-release: 450 4.5.0 Failure: no such file."));
+        QCOMPARE(
+            page->lastResult(),
+            QStringLiteral("Failed on theano: amavisd-release: 450 4.5.0 Failure: no such file."));
     }
 
     void deleteAsksWithHostsAndSendsTheFiles() {

@@ -46,8 +46,8 @@ private slots:
     }
 
     void deleteWarnsThatItIsFinal() {
-        QString text = QueueActionText::question(QueueAction::Delete,
-                                                 {{QStringLiteral("theano"), 3}});
+        QString text =
+            QueueActionText::question(QueueAction::Delete, {{QStringLiteral("theano"), 3}});
         QVERIFY(text.startsWith(QStringLiteral("Delete 3 messages on 1 host (theano: 3)?")));
         QVERIFY(text.contains(QStringLiteral("cannot be brought back")));
     }
@@ -71,8 +71,8 @@ private slots:
         QCOMPARE(queueActionQueues(QueueAction::Release, {QStringLiteral("deferred")}),
                  QStringList{});
         QVERIFY(!queueActionQueues(QueueAction::Hold, {}).contains(QStringLiteral("hold")));
-        QCOMPARE(queueActionQueues(QueueAction::Hold, {QStringLiteral("deferred"),
-                                                       QStringLiteral("hold")}),
+        QCOMPARE(queueActionQueues(QueueAction::Hold,
+                                   {QStringLiteral("deferred"), QStringLiteral("hold")}),
                  QStringList{QStringLiteral("deferred")});
         QCOMPARE(queueActionQueues(QueueAction::Delete, {}).size(), 6);
         QVERIFY(queueActionApplies(QueueAction::Requeue, QStringLiteral("hold")));
@@ -82,9 +82,7 @@ private slots:
     void summaryOfSeveralHosts() {
         HostReplies replies{{QStringLiteral("theano"), affected(10)},
                             {QStringLiteral("elysso"), affected(2)}};
-        auto done = [](qint64 n) {
-            return QueueActionText::done(QueueAction::Hold, n);
-        };
+        auto done = [](qint64 n) { return QueueActionText::done(QueueAction::Hold, n); };
         QCOMPARE(ReplyText::summary(replies, done),
                  QStringLiteral("12 messages put on hold (elysso: 2, theano: 10)."));
         replies.insert(QStringLiteral("mirto"),
@@ -96,9 +94,7 @@ private slots:
     }
 
     void summaryOfOneHost() {
-        auto done = [](qint64 n) {
-            return QueueActionText::done(QueueAction::Delete, n);
-        };
+        auto done = [](qint64 n) { return QueueActionText::done(QueueAction::Delete, n); };
         QCOMPARE(ReplyText::summary({{QStringLiteral("theano"), affected(1)}}, done),
                  QStringLiteral("1 message deleted."));
         QCOMPARE(ReplyText::summary({{QStringLiteral("theano"),
@@ -110,7 +106,8 @@ private slots:
     void errorWords() {
         QCOMPARE(ReplyText::error(failure(RpcReply::kNotConnected, QString())),
                  QStringLiteral("not connected"));
-        QCOMPARE(ReplyText::error(failure(-32603, QString())), QStringLiteral("failed (error -32603)"));
+        QCOMPARE(ReplyText::error(failure(-32603, QString())),
+                 QStringLiteral("failed (error -32603)"));
         QCOMPARE(ReplyText::error(affected(1)), QString());
     }
 };

@@ -327,6 +327,28 @@ private slots:
         QVERIFY(model.failedHosts().isEmpty());
     }
 
+    void hostFailingMidwayKeepsWhatCameAndStops() {
+        FakeAgentCaller agent({kRelay1});
+        auto firstPages = generatedQueue(1000);
+        agent.answer(kRelay1, kList, [firstPages](const QJsonObject& params) {
+            if (params.value(QStringLiteral("offset")).toInteger() >= 400)
+                return errorReply(RpcReply::kNotConnected, QStringLiteral("connection lost"));
+            return firstPages(params);
+        });
+        QueueModel model(&agent, nullptr, 200);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.refresh();
+        QVERIFY(agent.settle());
+        while (model.canFetchMore({})) {
+            model.fetchMore({});
+            QVERIFY(agent.settle());
+        }
+        QCOMPARE(model.rowCount(), 400);
+        QCOMPARE(model.hostError(kRelay1), QStringLiteral("connection lost"));
+        QCOMPARE(offsetsAsked(agent, kRelay1), (QList<qint64>{0, 200, 400}));
+    }
+
     void staleRepliesAreDroppedAfterReset() {
         FakeAgentCaller agent({kRelay1, kRelay2});
         agent.answer(kRelay1, kList, [](const QJsonObject& params) {

@@ -41,8 +41,8 @@ QJsonObject message(const QString& id, const QString& queue) {
 /// queue.list of a fixed queue; with "limit": 1 (the page's count) only the total.
 FakeAgentCaller::Answer queueOf(const QList<QJsonObject>& messages, qint64 filteredTotal = -1) {
     return [=](const QJsonObject& params) {
-        bool filtered = params.contains(QStringLiteral("sender")) ||
-                        params.contains(QStringLiteral("queue"));
+        bool filtered =
+            params.contains(QStringLiteral("sender")) || params.contains(QStringLiteral("queue"));
         qint64 total = filtered && filteredTotal >= 0 ? filteredTotal : messages.size();
         return pagedList(total, [=](qint64 i) { return messages.value(int(i)); })(params);
     };
@@ -116,7 +116,8 @@ private slots:
         page->table()->selectAll();
         page->actOnSelection(QueueAction::Delete);
         QVERIFY(page->pendingConfirmation());
-        QVERIFY(page->pendingConfirmation()->text().contains(QStringLiteral("cannot be brought back")));
+        QVERIFY(
+            page->pendingConfirmation()->text().contains(QStringLiteral("cannot be brought back")));
         page->pendingConfirmation()->reject();
         QVERIFY(agent->settle());
         QCOMPARE(agent->countOf(QStringLiteral("queue.delete")), 0);
@@ -126,7 +127,8 @@ private slots:
         loadPage();
         auto* proxy = page->table()->model();
         for (int row = 0; row < proxy->rowCount(); ++row)
-            if (proxy->index(row, QueueModel::QueueColumn).data().toString() != QLatin1String("hold"))
+            if (proxy->index(row, QueueModel::QueueColumn).data().toString() !=
+                QLatin1String("hold"))
                 page->table()->selectionModel()->select(
                     proxy->index(row, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
         page->actOnSelection(QueueAction::Release);
@@ -136,7 +138,8 @@ private slots:
 
     void deleteOnFilterCountsEveryHostFirst() {
         loadPage();
-        page->filterBar()->findChild<QLineEdit*>(QStringLiteral("senderFilter"))
+        page->filterBar()
+            ->findChild<QLineEdit*>(QStringLiteral("senderFilter"))
             ->setText(QStringLiteral("alice"));
         emit page->filterBar()->applied(page->filterBar()->filter());
         QVERIFY(agent->settle());
@@ -157,7 +160,8 @@ private slots:
         QVERIFY(agent->settle());
         auto deleted = agent->callsOf(QStringLiteral("queue.delete"), kTheano);
         QCOMPARE(deleted.size(), 1);
-        QCOMPARE(deleted[0].params.value(QStringLiteral("sender")).toString(), QStringLiteral("alice"));
+        QCOMPARE(deleted[0].params.value(QStringLiteral("sender")).toString(),
+                 QStringLiteral("alice"));
         QVERIFY(!deleted[0].params.contains(QStringLiteral("queue_ids")));
         QCOMPARE(page->lastResult(),
                  QStringLiteral("40 messages deleted. Failed on elysso: postsuper failed: "
@@ -172,7 +176,8 @@ private slots:
         QVERIFY(agent->settle());
         QMessageBox* box = page->pendingConfirmation();
         QVERIFY(box);
-        QVERIFY(box->text().startsWith(QStringLiteral("Requeue 40 messages on 1 host (theano: 40)?")));
+        QVERIFY(
+            box->text().startsWith(QStringLiteral("Requeue 40 messages on 1 host (theano: 40)?")));
         QVERIFY(box->text().contains(
             QStringLiteral("Not counted and left alone: elysso: elysso is not connected")));
         box->reject();

@@ -29,42 +29,48 @@ QJsonObject varFilesystem(const QJsonObject& status) {
     return {};
 }
 
-/// The counts of a {"name": N} object and their sum.
-qint64 sumOf(const QJsonObject& counts) {
+/// Count members of a host.status part and how to label them, in display order.
+using Labels = QList<std::pair<QString, QString>>;
+
+const Labels& queueLabels() {
+    static const Labels labels = {{QStringLiteral("maildrop"), QStringLiteral("maildrop")},
+                                  {QStringLiteral("incoming"), QStringLiteral("incoming")},
+                                  {QStringLiteral("active"), QStringLiteral("active")},
+                                  {QStringLiteral("deferred"), QStringLiteral("deferred")},
+                                  {QStringLiteral("hold"), QStringLiteral("hold")},
+                                  {QStringLiteral("corrupt"), QStringLiteral("corrupt")}};
+    return labels;
+}
+
+/// "proxied" is not among them: it counts a part of the IMAP and POP3 sessions again.
+const Labels& sessionLabels() {
+    static const Labels labels = {{QStringLiteral("imap"), QStringLiteral("IMAP")},
+                                  {QStringLiteral("pop3"), QStringLiteral("POP3")}};
+    return labels;
+}
+
+qint64 sumOf(const QJsonObject& counts, const Labels& labels) {
     qint64 sum = 0;
-    for (auto it = counts.begin(); it != counts.end(); ++it)
-        sum += it.value().toInteger();
+    for (const auto& [key, label] : labels)
+        sum += counts.value(key).toInteger();
     return sum;
 }
 
-/// "15 (deferred 12, hold 3)": the sum, then the non-zero parts in `order`, each under
-/// its label.
-QString countsText(const QJsonObject& counts, const QList<std::pair<QString, QString>>& order) {
+/// "16 (active 1, deferred 12, hold 3)": the sum, then the non-zero counts.
+QString countsText(const QJsonObject& counts, const Labels& labels) {
     QStringList parts;
-    for (const auto& [key, label] : order)
+    for (const auto& [key, label] : labels)
         if (qint64 n = counts.value(key).toInteger(); n > 0)
             parts << QStringLiteral("%1 %2").arg(label, format::count(n));
-    QString sum = format::count(sumOf(counts));
+    QString sum = format::count(sumOf(counts, labels));
     return parts.isEmpty() ? sum
                            : QStringLiteral("%1 (%2)").arg(sum, parts.join(QStringLiteral(", ")));
 }
 
-const QList<std::pair<QString, QString>>& queueOrder() {
-    static const QList<std::pair<QString, QString>> order = {
-        {QStringLiteral("maildrop"), QStringLiteral("maildrop")},
-        {QStringLiteral("incoming"), QStringLiteral("incoming")},
-        {QStringLiteral("active"), QStringLiteral("active")},
-        {QStringLiteral("deferred"), QStringLiteral("deferred")},
-        {QStringLiteral("hold"), QStringLiteral("hold")},
-        {QStringLiteral("corrupt"), QStringLiteral("corrupt")}};
-    return order;
-}
-
-const QList<std::pair<QString, QString>>& sessionOrder() {
-    static const QList<std::pair<QString, QString>> order = {
-        {QStringLiteral("imap"), QStringLiteral("IMAP")},
-        {QStringLiteral("pop3"), QStringLiteral("POP3")}};
-    return order;
+/// The sum of a part's counts, or null when the agent could not read the part.
+QVariant partSum(const QJsonObject& status, const QString& part, const Labels& labels) {
+    QJsonValue counts = status.value(part);
+    return counts.isObject() ? QVariant(sumOf(counts.toObject(), labels)) : QVariant();
 }
 
 QString loadText(const QJsonObject& status) {
@@ -188,12 +194,10 @@ QVariant HostStatusModel::display(const Row& row, int column) const {
     }
     case QueuesColumn:
         return status.value(kQueues).isObject()
-                   ? countsText(status.value(kQueues).toObject(), queueOrder())
+                   ? countsText(status.value(kQueues).toObject(), queueLabels())
                    : QString();
     case SessionsColumn:
-        return status.value(kSessions).isObject()
-                   ? countsText(status.value(kSessions).toObject(), sessionOrder())
-                   : QString();
+        return sessionsText(status);
     case UptimeColumn:
         return status.value(kUptime).isDouble()
                    ? format::duration(status.value(kUptime).toInteger())
@@ -201,6 +205,17 @@ QVariant HostStatusModel::display(const Row& row, int column) const {
     default:
         return {};
     }
+}
+
+/// "5 (IMAP 4, POP3 1), 3 proxied": the host's sessions, and how many of them its
+/// login processes proxy to a back-end (a director relay's users).
+QString HostStatusModel::sessionsText(const QJsonObject& status) const {
+    if (!status.value(kSessions).isObject())
+        return {};
+    QJsonObject sessions = status.value(kSessions).toObject();
+    QString text = countsText(sessions, sessionLabels());
+    qint64 proxied = sessions.value(QStringLiteral("proxied")).toInteger();
+    return proxied > 0 ? tr("%1, %2 proxied").arg(text, format::count(proxied)) : text;
 }
 
 QVariant HostStatusModel::sortValue(const Row& row, int column) const {
@@ -220,12 +235,9 @@ QVariant HostStatusModel::sortValue(const Row& row, int column) const {
         return percent.isDouble() ? QVariant(percent.toDouble()) : QVariant();
     }
     case QueuesColumn:
-        return status.value(kQueues).isObject() ? QVariant(sumOf(status.value(kQueues).toObject()))
-                                                : QVariant();
+        return partSum(status, kQueues, queueLabels());
     case SessionsColumn:
-        return status.value(kSessions).isObject()
-                   ? QVariant(sumOf(status.value(kSessions).toObject()))
-                   : QVariant();
+        return partSum(status, kSessions, sessionLabels());
     case UptimeColumn:
         return status.value(kUptime).isDouble() ? QVariant(status.value(kUptime).toInteger())
                                                 : QVariant();
@@ -269,8 +281,10 @@ QVariant HostStatusModel::toolTip(const Row& row, int column) const {
         return unavailable(status, kLoad);
     case QueuesColumn:
         return unavailable(status, kQueues);
-    case SessionsColumn:
-        return unavailable(status, kSessions);
+    case SessionsColumn: {
+        QString why = unavailable(status, kSessions);
+        return why.isEmpty() ? unavailable(status, QStringLiteral("sessions_proxied")) : why;
+    }
     case UptimeColumn:
         return unavailable(status, kUptime);
     default:

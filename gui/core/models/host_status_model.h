@@ -83,6 +83,7 @@ private:
     QVariant sortValue(const Row& row, int column) const;
     QVariant toolTip(const Row& row, int column) const;
     QString stateText(const Row& row) const;
+    QString sessionsText(const QJsonObject& status) const;
 
     QList<Row> rows_;
 };

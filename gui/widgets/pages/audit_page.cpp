@@ -22,10 +22,10 @@ namespace mailng::gui {
 namespace {
 
 /// The agent's mutating methods: what the audit log records.
-const char* const kMethods[] = {
-    "queue.hold",         "queue.release",      "queue.requeue",   "queue.delete",
-    "queue.flush",        "quarantine.release", "quarantine.delete", "director.set_weight",
-    "director.flush",     "director.kick"};
+const char* const kMethods[] = {"queue.hold",        "queue.release",       "queue.requeue",
+                                "queue.delete",      "queue.flush",         "quarantine.release",
+                                "quarantine.delete", "director.set_weight", "director.flush",
+                                "director.kick"};
 
 QString prettyJson(const QJsonValue& value) {
     if (value.isObject())
@@ -125,7 +125,8 @@ void AuditPage::saveViewState(QSettings& settings) const {
 }
 
 void AuditPage::restoreViewState(const QSettings& settings) {
-    table_->horizontalHeader()->restoreState(settings.value(QStringLiteral("header")).toByteArray());
+    table_->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("header")).toByteArray());
 }
 
 void AuditPage::showEntry(const QModelIndex& index) {
@@ -137,9 +138,8 @@ void AuditPage::showEntry(const QModelIndex& index) {
     for (int column = 0; column < AuditModel::ColumnCount; ++column) {
         if (column == AuditModel::ParamsColumn)
             continue;
-        lines << tr("%1: %2").arg(
-            model_->headerData(column, Qt::Horizontal).toString(),
-            model_->index(index.row(), column).data().toString());
+        lines << tr("%1: %2").arg(model_->headerData(column, Qt::Horizontal).toString(),
+                                  model_->index(index.row(), column).data().toString());
     }
     lines << tr("Params:") << prettyJson(index.data(AuditModel::ParamsRole).toJsonValue());
     entry_->setPlainText(lines.join(QLatin1Char('\n')));

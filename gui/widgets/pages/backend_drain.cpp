@@ -34,8 +34,10 @@ bool BackendDrain::isRunning() const {
     case Step::Drained:
     case Step::Done:
     case Step::Stopped:
-    case Step::Failed: return false;
-    default: return true;
+    case Step::Failed:
+        return false;
+    default:
+        return true;
     }
 }
 
@@ -73,18 +75,30 @@ void BackendDrain::bringBack() {
 
 QString BackendDrain::stepTitle(Step step) {
     switch (step) {
-    case Step::Idle: return tr("Not started");
-    case Step::ReadWeights: return tr("Read the back-end's weight on every director");
-    case Step::SetWeightZero: return tr("Set its weight to 0 on every director");
-    case Step::Flush: return tr("Flush its user assignments on every director");
-    case Step::Kick: return tr("Kick the open sessions on the back-end");
-    case Step::WaitSessions: return tr("Wait until no session remains");
-    case Step::Drained: return tr("Maintenance: the back-end is free");
-    case Step::RestoreWeights: return tr("Restore its weight on every director");
-    case Step::Verify: return tr("Check the weights on every director");
-    case Step::Done: return tr("Back in service");
-    case Step::Stopped: return tr("Stopped");
-    case Step::Failed: return tr("Failed");
+    case Step::Idle:
+        return tr("Not started");
+    case Step::ReadWeights:
+        return tr("Read the back-end's weight on every director");
+    case Step::SetWeightZero:
+        return tr("Set its weight to 0 on every director");
+    case Step::Flush:
+        return tr("Flush its user assignments on every director");
+    case Step::Kick:
+        return tr("Kick the open sessions on the back-end");
+    case Step::WaitSessions:
+        return tr("Wait until no session remains");
+    case Step::Drained:
+        return tr("Maintenance: the back-end is free");
+    case Step::RestoreWeights:
+        return tr("Restore its weight on every director");
+    case Step::Verify:
+        return tr("Check the weights on every director");
+    case Step::Done:
+        return tr("Back in service");
+    case Step::Stopped:
+        return tr("Stopped");
+    case Step::Failed:
+        return tr("Failed");
     }
     return {};
 }
@@ -99,31 +113,44 @@ void BackendDrain::enter(Step step) {
 
 void BackendDrain::runStep() {
     switch (step_) {
-    case Step::ReadWeights: readWeights(); break;
-    case Step::SetWeightZero: setWeightZero(); break;
-    case Step::Flush: flush(); break;
-    case Step::Kick: kick(); break;
+    case Step::ReadWeights:
+        readWeights();
+        break;
+    case Step::SetWeightZero:
+        setWeightZero();
+        break;
+    case Step::Flush:
+        flush();
+        break;
+    case Step::Kick:
+        kick();
+        break;
     case Step::WaitSessions:
         polls_ = 0;
         pollSessions();
         break;
     case Step::Drained:
-        emit progress(tr("No session remains on %1; it can be worked on now.")
-                          .arg(target_.backendHost));
+        emit progress(
+            tr("No session remains on %1; it can be worked on now.").arg(target_.backendHost));
         break;
-    case Step::RestoreWeights: restoreWeights(); break;
-    case Step::Verify: verify(); break;
-    default: break;
+    case Step::RestoreWeights:
+        restoreWeights();
+        break;
+    case Step::Verify:
+        verify();
+        break;
+    default:
+        break;
     }
 }
 
 void BackendDrain::callAll(const QStringList& hosts, const QString& method,
-                           const std::function<QJsonObject(const QString&)>& params,
-                           EachOk eachOk, std::function<void()> next) {
+                           const std::function<QJsonObject(const QString&)>& params, EachOk eachOk,
+                           std::function<void()> next) {
     const quint64 run = run_;
     callEach(caller_, hosts, method, params, this,
-             [this, run, eachOk = std::move(eachOk), next = std::move(next)](
-                 const HostReplies& replies) {
+             [this, run, eachOk = std::move(eachOk),
+              next = std::move(next)](const HostReplies& replies) {
                  if (run != run_)
                      return;
                  QStringList errors;
@@ -217,9 +244,8 @@ void BackendDrain::flush() {
         target_.directors, QStringLiteral("director.flush"),
         [params](const QString&) { return params; },
         [this](const QString& host, const RpcReply& reply) {
-            emit progress(tr("%1: %2 user assignments flushed")
-                              .arg(host)
-                              .arg(ReplyText::affected(reply)));
+            emit progress(
+                tr("%1: %2 user assignments flushed").arg(host).arg(ReplyText::affected(reply)));
         },
         [this] { enter(Step::Kick); });
 }
@@ -274,9 +300,10 @@ void BackendDrain::restoreWeights() {
         },
         [this](const QString& host, const RpcReply& reply) {
             zeroed_.removeAll(host);
-            emit progress(tr("%1: weight set back to %2")
-                              .arg(host)
-                              .arg(reply.result.toObject().value(QStringLiteral("weight")).toInt()));
+            emit progress(
+                tr("%1: weight set back to %2")
+                    .arg(host)
+                    .arg(reply.result.toObject().value(QStringLiteral("weight")).toInt()));
         },
         [this] { enter(Step::Verify); });
 }
@@ -284,8 +311,7 @@ void BackendDrain::restoreWeights() {
 void BackendDrain::verify() {
     auto wrong = std::make_shared<QStringList>();
     callAll(
-        restored_, QStringLiteral("director.status"),
-        [](const QString&) { return QJsonObject{}; },
+        restored_, QStringLiteral("director.status"), [](const QString&) { return QJsonObject{}; },
         [this, wrong](const QString& host, const RpcReply& reply) {
             int expected = weights_.value(host) > 0 ? weights_.value(host) : fallbackWeight_;
             int shown = backendEntry(reply).value(QStringLiteral("weight")).toInt(-1);

@@ -25,9 +25,9 @@ const QString kStopped = QStringLiteral("■");
 } // namespace
 
 const QList<BackendDrain::Step>& BackendMaintenanceDialog::listedSteps() {
-    static const QList<Step> steps = {Step::ReadWeights, Step::SetWeightZero, Step::Flush,
-                                      Step::Kick,        Step::WaitSessions,  Step::Drained,
-                                      Step::RestoreWeights, Step::Verify,     Step::Done};
+    static const QList<Step> steps = {Step::ReadWeights,    Step::SetWeightZero, Step::Flush,
+                                      Step::Kick,           Step::WaitSessions,  Step::Drained,
+                                      Step::RestoreWeights, Step::Verify,        Step::Done};
     return steps;
 }
 
@@ -49,8 +49,8 @@ BackendMaintenanceDialog::BackendMaintenanceDialog(AgentCaller& caller,
     form->addRow(tr("Its host (kicked, asked for sessions):"), host_);
     form->addRow(tr("Directors:"), new QLabel(directors.join(QStringLiteral(", ")), this));
     for (Step step : listedSteps()) {
-        auto* item = new QListWidgetItem(kPending + QLatin1Char(' ') + BackendDrain::stepTitle(step),
-                                         steps_);
+        auto* item = new QListWidgetItem(
+            kPending + QLatin1Char(' ') + BackendDrain::stepTitle(step), steps_);
         items_.insert(int(step), item);
     }
     progress_->setRange(0, int(listedSteps().size()) - 1);

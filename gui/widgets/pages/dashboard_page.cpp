@@ -114,9 +114,10 @@ void DashboardPage::loadHistory() {
                      deferred.insert(it.key(),
                                      summedSeries(history, {QStringLiteral("queue_deferred")}));
                  }
-                 QString note = missing.isEmpty()
-                                    ? QString()
-                                    : tr("No history from %1.").arg(missing.join(QStringLiteral(", ")));
+                 QString note =
+                     missing.isEmpty()
+                         ? QString()
+                         : tr("No history from %1.").arg(missing.join(QStringLiteral(", ")));
                  QString details = why.join(QLatin1Char('\n'));
                  queueChart_->setSeries(queued, note, details);
                  deferredChart_->setSeries(deferred, note, details);

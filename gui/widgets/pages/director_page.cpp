@@ -74,7 +74,8 @@ void DirectorPage::saveViewState(QSettings& settings) const {
 }
 
 void DirectorPage::restoreViewState(const QSettings& settings) {
-    table_->horizontalHeader()->restoreState(settings.value(QStringLiteral("header")).toByteArray());
+    table_->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("header")).toByteArray());
 }
 
 void DirectorPage::setHostAddresses(const QHash<QString, QString>& hostByAddress) {
@@ -101,8 +102,8 @@ BackendMaintenanceDialog* DirectorPage::openMaintenance(const QString& backendAd
     QPointer<BackendMaintenanceDialog>& wizard = wizards_[backendAddress];
     if (!wizard) {
         wizard = new BackendMaintenanceDialog(caller_, backendAddress,
-                                              hostByAddress_.value(backendAddress),
-                                              caller_.hosts(), model_->directors(), this);
+                                              hostByAddress_.value(backendAddress), caller_.hosts(),
+                                              model_->directors(), this);
         connect(wizard, &QDialog::finished, model_, &DirectorModel::refresh);
     }
     wizard->show();

@@ -16,7 +16,8 @@ QString servicesHtml(const QJsonObject& status) {
     QStringList parts;
     for (const QJsonValue& value : status.value(QStringLiteral("services")).toArray()) {
         QJsonObject service = value.toObject();
-        bool running = service.value(QStringLiteral("state")).toString() == QLatin1String("running");
+        bool running =
+            service.value(QStringLiteral("state")).toString() == QLatin1String("running");
         parts << QStringLiteral("<span style=\"color:%1\">%2 %3</span>")
                      .arg(running ? QStringLiteral("#2e7d32") : QStringLiteral("#c62828"),
                           running ? QStringLiteral("✔") : QStringLiteral("✖"),
@@ -64,9 +65,10 @@ void HostCard::update(const HostStatusModel& model) {
     };
     QJsonObject status = model.status(host_);
     QString role = status.value(QStringLiteral("role")).toString();
-    title_->setText(role.isEmpty() ? QStringLiteral("<b>%1</b>").arg(host_.toHtmlEscaped())
-                                   : QStringLiteral("<b>%1</b> — %2")
-                                         .arg(host_.toHtmlEscaped(), role.toHtmlEscaped()));
+    title_->setText(
+        role.isEmpty()
+            ? QStringLiteral("<b>%1</b>").arg(host_.toHtmlEscaped())
+            : QStringLiteral("<b>%1</b> — %2").arg(host_.toHtmlEscaped(), role.toHtmlEscaped()));
     HostStatusModel::HostState state = model.state(host_);
     QString colour = state == HostStatusModel::HostState::Up     ? QStringLiteral("#2e7d32")
                      : state == HostStatusModel::HostState::Down ? QStringLiteral("#c62828")
@@ -86,8 +88,8 @@ void HostCard::update(const HostStatusModel& model) {
 }
 
 QString HostCard::text() const {
-    QStringList parts{host_, state_->text(), load_->text(), var_->text(), queues_->text(),
-                      sessions_->text()};
+    QStringList parts{host_,        state_->text(),  load_->text(),
+                      var_->text(), queues_->text(), sessions_->text()};
     return parts.join(QLatin1Char(' '));
 }
 

@@ -15,8 +15,8 @@ namespace mailng::gui {
 
 MessageViewerDialog::MessageViewerDialog(AgentCaller& caller, const QString& host,
                                          const QString& queueId, QWidget* parent)
-    : QDialog(parent), caller_(caller), host_(host), queueId_(queueId),
-      part_(new QComboBox(this)), note_(new QLabel(this)), view_(new QPlainTextEdit(this)) {
+    : QDialog(parent), caller_(caller), host_(host), queueId_(queueId), part_(new QComboBox(this)),
+      note_(new QLabel(this)), view_(new QPlainTextEdit(this)) {
     setAttribute(Qt::WA_DeleteOnClose);
     setWindowTitle(tr("Message %1 on %2").arg(queueId, host));
     part_->addItem(tr("Everything"), QStringLiteral("all"));
@@ -53,23 +53,22 @@ void MessageViewerDialog::load() {
     note_->clear();
     QJsonObject params{{QStringLiteral("queue_id"), queueId_},
                        {QStringLiteral("part"), part_->currentData().toString()}};
-    caller_.call(host_, QStringLiteral("queue.show"), params, this,
-                 [this, request](const RpcReply& reply) {
-                     if (request != request_)
-                         return;
-                     if (!reply.ok) {
-                         view_->setPlainText(ReplyText::hostError(host_, reply));
-                         emit loaded();
-                         return;
-                     }
-                     QJsonObject result = reply.result.toObject();
-                     view_->setPlainText(result.value(QStringLiteral("text")).toString());
-                     if (result.value(QStringLiteral("truncated")).toBool())
-                         note_->setText(tr("Only the first %1 bytes are shown.")
-                                            .arg(result.value(QStringLiteral("max_bytes"))
-                                                     .toInteger()));
-                     emit loaded();
-                 });
+    caller_.call(
+        host_, QStringLiteral("queue.show"), params, this, [this, request](const RpcReply& reply) {
+            if (request != request_)
+                return;
+            if (!reply.ok) {
+                view_->setPlainText(ReplyText::hostError(host_, reply));
+                emit loaded();
+                return;
+            }
+            QJsonObject result = reply.result.toObject();
+            view_->setPlainText(result.value(QStringLiteral("text")).toString());
+            if (result.value(QStringLiteral("truncated")).toBool())
+                note_->setText(tr("Only the first %1 bytes are shown.")
+                                   .arg(result.value(QStringLiteral("max_bytes")).toInteger()));
+            emit loaded();
+        });
 }
 
 } // namespace mailng::gui

@@ -69,8 +69,8 @@ QString QuarantineDetail::headersOf(const QString& message) {
 void QuarantineDetail::load() {
     const quint64 request = ++request_;
     summary_->setText(tr("Loading…"));
-    caller_.call(host_, QStringLiteral("quarantine.show"), {{QStringLiteral("file"), file_}},
-                 this, [this, request](const RpcReply& reply) {
+    caller_.call(host_, QStringLiteral("quarantine.show"), {{QStringLiteral("file"), file_}}, this,
+                 [this, request](const RpcReply& reply) {
                      if (request != request_)
                          return;
                      if (!reply.ok) {
@@ -85,22 +85,21 @@ void QuarantineDetail::load() {
                  });
 }
 
-void QuarantineDetail::showEntry(const QJsonObject& entry, const QString& message,
-                                 bool truncated) {
+void QuarantineDetail::showEntry(const QJsonObject& entry, const QString& message, bool truncated) {
     QJsonValue score = entry.value(QStringLiteral("score"));
     QStringList lines;
     lines << tr("Type: %1   Score: %2   Spam flag: %3")
                  .arg(entry.value(QStringLiteral("type")).toString(),
                       score.isDouble() ? format::decimal(score.toDouble(), 1) : tr("none"),
                       entry.value(QStringLiteral("spam_flag")).toString());
-    lines << tr("From: %1").arg(
-        format::decodeMimeWords(entry.value(QStringLiteral("from")).toString()));
+    lines << tr("From: %1")
+                 .arg(format::decodeMimeWords(entry.value(QStringLiteral("from")).toString()));
     lines << tr("Envelope: %1 → %2")
                  .arg(format::address(entry.value(QStringLiteral("sender")).toString()),
                       stringsOf(entry.value(QStringLiteral("recipients")))
                           .join(QStringLiteral(", ")));
-    lines << tr("Subject: %1").arg(
-        format::decodeMimeWords(entry.value(QStringLiteral("subject")).toString()));
+    lines << tr("Subject: %1")
+                 .arg(format::decodeMimeWords(entry.value(QStringLiteral("subject")).toString()));
     QString alert = entry.value(QStringLiteral("alert")).toString();
     if (!alert.isEmpty())
         lines << tr("Alert: %1").arg(alert);

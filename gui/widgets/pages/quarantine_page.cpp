@@ -107,7 +107,8 @@ void QuarantinePage::saveViewState(QSettings& settings) const {
 }
 
 void QuarantinePage::restoreViewState(const QSettings& settings) {
-    table_->horizontalHeader()->restoreState(settings.value(QStringLiteral("header")).toByteArray());
+    table_->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("header")).toByteArray());
     splitter_->restoreState(settings.value(QStringLiteral("splitter")).toByteArray());
 }
 
@@ -146,9 +147,8 @@ void QuarantinePage::release(const QStringList& recipients) {
     QJsonObject extra;
     if (!recipients.isEmpty())
         extra.insert(QStringLiteral("recipients"), QJsonArray::fromStringList(recipients));
-    run(QStringLiteral("quarantine.release"), selectedFiles(), extra, [](qint64 n) {
-        return tr("%n message(s) released", nullptr, int(n));
-    });
+    run(QStringLiteral("quarantine.release"), selectedFiles(), extra,
+        [](qint64 n) { return tr("%n message(s) released", nullptr, int(n)); });
 }
 
 void QuarantinePage::deleteSelection() {
@@ -173,8 +173,7 @@ void QuarantinePage::deleteSelection() {
 }
 
 void QuarantinePage::run(const QString& method, const QMap<QString, QStringList>& files,
-                         const QJsonObject& extra,
-                         const std::function<QString(qint64)>& doneText) {
+                         const QJsonObject& extra, const std::function<QString(qint64)>& doneText) {
     if (files.isEmpty())
         return;
     setBusy(true);

@@ -6,9 +6,9 @@ namespace mailng::gui {
 namespace {
 
 const QStringList& allQueues() {
-    static const QStringList queues = {
-        QStringLiteral("maildrop"), QStringLiteral("incoming"), QStringLiteral("active"),
-        QStringLiteral("deferred"), QStringLiteral("hold"),     QStringLiteral("corrupt")};
+    static const QStringList queues = {QStringLiteral("maildrop"), QStringLiteral("incoming"),
+                                       QStringLiteral("active"),   QStringLiteral("deferred"),
+                                       QStringLiteral("hold"),     QStringLiteral("corrupt")};
     return queues;
 }
 
@@ -16,20 +16,28 @@ const QStringList& allQueues() {
 
 QString QueueActionText::method(QueueAction action) {
     switch (action) {
-    case QueueAction::Hold: return QStringLiteral("queue.hold");
-    case QueueAction::Release: return QStringLiteral("queue.release");
-    case QueueAction::Requeue: return QStringLiteral("queue.requeue");
-    case QueueAction::Delete: return QStringLiteral("queue.delete");
+    case QueueAction::Hold:
+        return QStringLiteral("queue.hold");
+    case QueueAction::Release:
+        return QStringLiteral("queue.release");
+    case QueueAction::Requeue:
+        return QStringLiteral("queue.requeue");
+    case QueueAction::Delete:
+        return QStringLiteral("queue.delete");
     }
     return {};
 }
 
 QString QueueActionText::label(QueueAction action) {
     switch (action) {
-    case QueueAction::Hold: return tr("Hold");
-    case QueueAction::Release: return tr("Release");
-    case QueueAction::Requeue: return tr("Requeue");
-    case QueueAction::Delete: return tr("Delete");
+    case QueueAction::Hold:
+        return tr("Hold");
+    case QueueAction::Release:
+        return tr("Release");
+    case QueueAction::Requeue:
+        return tr("Requeue");
+    case QueueAction::Delete:
+        return tr("Delete");
     }
     return {};
 }
@@ -49,14 +57,22 @@ QString QueueActionText::question(QueueAction action, const HostCounts& counts) 
     auto n = static_cast<int>(qMin<qint64>(total, std::numeric_limits<int>::max()));
     QString what;
     switch (action) {
-    case QueueAction::Hold: what = tr("Put %n message(s) on hold", nullptr, n); break;
-    case QueueAction::Release: what = tr("Release %n message(s) from hold", nullptr, n); break;
-    case QueueAction::Requeue: what = tr("Requeue %n message(s)", nullptr, n); break;
-    case QueueAction::Delete: what = tr("Delete %n message(s)", nullptr, n); break;
+    case QueueAction::Hold:
+        what = tr("Put %n message(s) on hold", nullptr, n);
+        break;
+    case QueueAction::Release:
+        what = tr("Release %n message(s) from hold", nullptr, n);
+        break;
+    case QueueAction::Requeue:
+        what = tr("Requeue %n message(s)", nullptr, n);
+        break;
+    case QueueAction::Delete:
+        what = tr("Delete %n message(s)", nullptr, n);
+        break;
     }
-    QString text = tr("%1 on %2 (%3)?")
-                       .arg(what, tr("%n host(s)", nullptr, hosts),
-                            perHost.join(QStringLiteral(", ")));
+    QString text =
+        tr("%1 on %2 (%3)?")
+            .arg(what, tr("%n host(s)", nullptr, hosts), perHost.join(QStringLiteral(", ")));
     if (action == QueueAction::Delete)
         text += QLatin1Char(' ') + tr("Deleted messages cannot be brought back.");
     return text;
@@ -65,20 +81,27 @@ QString QueueActionText::question(QueueAction action, const HostCounts& counts) 
 QString QueueActionText::done(QueueAction action, qint64 affected) {
     auto n = static_cast<int>(qMin<qint64>(affected, std::numeric_limits<int>::max()));
     switch (action) {
-    case QueueAction::Hold: return tr("%n message(s) put on hold", nullptr, n);
-    case QueueAction::Release: return tr("%n message(s) released from hold", nullptr, n);
-    case QueueAction::Requeue: return tr("%n message(s) requeued", nullptr, n);
-    case QueueAction::Delete: return tr("%n message(s) deleted", nullptr, n);
+    case QueueAction::Hold:
+        return tr("%n message(s) put on hold", nullptr, n);
+    case QueueAction::Release:
+        return tr("%n message(s) released from hold", nullptr, n);
+    case QueueAction::Requeue:
+        return tr("%n message(s) requeued", nullptr, n);
+    case QueueAction::Delete:
+        return tr("%n message(s) deleted", nullptr, n);
     }
     return {};
 }
 
 bool queueActionApplies(QueueAction action, const QString& queueName) {
     switch (action) {
-    case QueueAction::Hold: return queueName != QLatin1String("hold");
-    case QueueAction::Release: return queueName == QLatin1String("hold");
+    case QueueAction::Hold:
+        return queueName != QLatin1String("hold");
+    case QueueAction::Release:
+        return queueName == QLatin1String("hold");
     case QueueAction::Requeue:
-    case QueueAction::Delete: return true;
+    case QueueAction::Delete:
+        return true;
     }
     return false;
 }

@@ -100,11 +100,11 @@ QWidget* QueuePage::buildActionBar() {
     scope_->addItem(tr("Every message the filter matches"), FilterScope);
     layout->addWidget(new QLabel(tr("Act on:"), bar));
     layout->addWidget(scope_);
-    addAction(QueueActionText::label(QueueAction::Hold), {}, QueueAction::Hold);
-    addAction(QueueActionText::label(QueueAction::Release), {}, QueueAction::Release);
-    addAction(QueueActionText::label(QueueAction::Requeue), {}, QueueAction::Requeue);
-    addAction(QueueActionText::label(QueueAction::Delete), QKeySequence::Delete,
-              QueueAction::Delete);
+    addQueueAction(QueueActionText::label(QueueAction::Hold), {}, QueueAction::Hold);
+    addQueueAction(QueueActionText::label(QueueAction::Release), {}, QueueAction::Release);
+    addQueueAction(QueueActionText::label(QueueAction::Requeue), {}, QueueAction::Requeue);
+    addQueueAction(QueueActionText::label(QueueAction::Delete), QKeySequence::Delete,
+                   QueueAction::Delete);
     for (QAction* action : actions_) {
         auto* button = new QToolButton(bar);
         button->setDefaultAction(action);
@@ -126,8 +126,8 @@ QWidget* QueuePage::buildActionBar() {
     return bar;
 }
 
-QAction* QueuePage::addAction(const QString& text, const QKeySequence& shortcut,
-                              QueueAction action) {
+QAction* QueuePage::addQueueAction(const QString& text, const QKeySequence& shortcut,
+                                   QueueAction action) {
     auto* qaction = new QAction(text, this);
     if (!shortcut.isEmpty()) {
         qaction->setShortcut(shortcut);
@@ -192,7 +192,8 @@ void QueuePage::saveViewState(QSettings& settings) const {
 }
 
 void QueuePage::restoreViewState(const QSettings& settings) {
-    table_->horizontalHeader()->restoreState(settings.value(QStringLiteral("header")).toByteArray());
+    table_->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("header")).toByteArray());
     tabs_->setCurrentIndex(settings.value(QStringLiteral("tab"), 0).toInt());
 }
 
@@ -238,7 +239,8 @@ void QueuePage::actOnSelection(QueueAction action) {
         counts.insert(it.key(), it->size());
     }
     QString note = skipped > 0 ? tr("%n selected message(s) left out: not in a queue that this "
-                                    "action applies to.", nullptr, skipped)
+                                    "action applies to.",
+                                    nullptr, skipped)
                                : QString();
     confirmAndRun(action, params, counts, note);
 }
@@ -247,8 +249,7 @@ void QueuePage::actOnFilter(QueueAction action) {
     QueueViewFilter filter = model_->filter();
     filter.queues = queueActionQueues(action, filter.queues);
     if (filter.queues.isEmpty()) {
-        showResult(tr("The filter's queue holds no message that this action applies to."),
-                   false);
+        showResult(tr("The filter's queue holds no message that this action applies to."), false);
         return;
     }
     const QJsonObject params = filter.toParams();
@@ -275,10 +276,9 @@ void QueuePage::actOnFilter(QueueAction action) {
                          paramsByHost.insert(it.key(), params);
                      }
                  }
-                 QString note = failures.isEmpty()
-                                    ? QString()
-                                    : tr("Not counted and left alone: %1.")
-                                          .arg(failures.join(QStringLiteral("; ")));
+                 QString note = failures.isEmpty() ? QString()
+                                                   : tr("Not counted and left alone: %1.")
+                                                         .arg(failures.join(QStringLiteral("; ")));
                  confirmAndRun(action, paramsByHost, counts, note);
              });
 }
@@ -307,11 +307,10 @@ void QueuePage::run(QueueAction action, const QMap<QString, QJsonObject>& params
             setBusy(false);
             bool anyOk = std::any_of(replies.cbegin(), replies.cend(),
                                      [](const RpcReply& reply) { return reply.ok; });
-            showResult(ReplyText::summary(replies,
-                                          [action](qint64 n) {
-                                              return QueueActionText::done(action, n);
-                                          }),
-                       !anyOk);
+            showResult(
+                ReplyText::summary(replies,
+                                   [action](qint64 n) { return QueueActionText::done(action, n); }),
+                !anyOk);
             model_->refresh();
             shapeModel_->refresh();
         });

@@ -60,7 +60,7 @@ private:
     QWidget* buildMessagesTab();
     QWidget* buildShapeTab();
     QWidget* buildActionBar();
-    QAction* addAction(const QString& text, const QKeySequence& shortcut, QueueAction action);
+    QAction* addQueueAction(const QString& text, const QKeySequence& shortcut, QueueAction action);
     void act(QueueAction action);
     void applyFilter();
     void confirmAndRun(QueueAction action, const QMap<QString, QJsonObject>& paramsByHost,
