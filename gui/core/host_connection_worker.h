@@ -1,13 +1,15 @@
 // The worker half of a HostConnection: lives on the connection's own thread and does
 // all of its libssh work there, driven by a socket notifier and timers so that it never
-// waits inside a call and answers stop() and the destructor at once.
+// waits inside a call (a DNS lookup of a host given by name aside) and answers stop()
+// and the destructor at once.
 //
 // It connects (TCP, SSH handshake, host key, authentication), runs the agent command,
 // greets the agent with agent.hello, and only then reports Connected. While connected it
-// passes request lines to the agent and parsed responses back, probes an idle agent
-// every 30 s, and on a broken connection reports Unreachable and tries again after a
-// backoff of 1 s doubling to 60 s. A host key or authentication refusal holds it in
-// Refused until the admin acts (accept, passphrase, start()).
+// passes request lines to the agent and parsed responses back, probes the agent with
+// agent.hello after 30 s of silence, and on a broken connection reports Unreachable and
+// tries again after a backoff of 1 s doubling to 60 s (HostTimings). A host key or
+// authentication refusal holds it in Refused until the admin acts (accept, passphrase,
+// start()).
 //
 // Thread: created on the owner's thread, then moved to the worker thread; every slot and
 // its destructor run there. Signals reach the owner by queued connections.
