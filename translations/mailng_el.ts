@@ -665,6 +665,10 @@ Offered now: %2</source>
         <source>%1 of %2 used, %3 free (%4)</source>
         <translation>%1 από %2 σε χρήση, %3 ελεύθερα (%4)</translation>
     </message>
+    <message>
+        <source>%1, %2 proxied</source>
+        <translation>%1, %2 μέσω proxy</translation>
+    </message>
 </context>
 <context>
     <name>mailng::gui::Language</name>
