@@ -4,9 +4,9 @@
 #include "method_table.h"
 
 #include "command_runner.h"
+#include "mailng/cluster.h"
 #include "mailng/doveadm_director.h"
 
-#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -25,7 +25,8 @@ Command doveadm(const AgentConfig& config, std::vector<std::string> args) {
 /// Runs doveadm; a missing director becomes not_supported.
 Result<std::string, jsonrpc::Error> run_doveadm(const AgentConfig& config,
                                                 std::vector<std::string> args) {
-    if (::access(config.tools.doveadm.c_str(), X_OK) != 0 || ::access(config.dovecot_config.c_str(), R_OK) != 0)
+    if (::access(config.tools.doveadm.c_str(), X_OK) != 0 ||
+        ::access(config.dovecot_config.c_str(), R_OK) != 0)
         return unexpected(jsonrpc::not_supported_error("Dovecot (no doveadm or dovecot.conf)"));
     auto command = doveadm(config, std::move(args));
     auto outcome = run_command(command, 16u << 20);
@@ -34,27 +35,22 @@ Result<std::string, jsonrpc::Error> run_doveadm(const AgentConfig& config,
     if (outcome->succeeded())
         return outcome->stdout_text;
     if (director_unavailable(outcome->stderr_text))
-        return unexpected(jsonrpc::not_supported_error("Dovecot director (none runs on this host)"));
+        return unexpected(
+            jsonrpc::not_supported_error("Dovecot director (none runs on this host)"));
     return unexpected(tool_error(command, *outcome));
-}
-
-bool is_ip_address(const std::string& text) {
-    unsigned char buffer[16];
-    return inet_pton(AF_INET, text.c_str(), buffer) == 1 ||
-           inet_pton(AF_INET6, text.c_str(), buffer) == 1;
 }
 
 /// "ADDRESS/BITS" or a bare address.
 bool is_network(const std::string& text) {
     auto slash = text.find('/');
     if (slash == std::string::npos)
-        return is_ip_address(text);
+        return is_valid_ip_address(text);
     auto bits = text.substr(slash + 1);
     if (bits.empty() || bits.size() > 3 || !std::all_of(bits.begin(), bits.end(), ::isdigit))
         return false;
     auto address = text.substr(0, slash);
-    int max = address.find(':') == std::string::npos ? 32 : 128;
-    return is_ip_address(address) && std::stoi(bits) <= max;
+    int max = is_ipv6_address(address) ? 128 : 32;
+    return is_valid_ip_address(address) && std::stoi(bits) <= max;
 }
 
 /// A login name as Dovecot and LDAP see it; no leading '-', no spaces, no wildcards
@@ -71,15 +67,18 @@ Result<std::string, jsonrpc::Error> backend_param(const nlohmann::json& params) 
     auto backend = jsonrpc::required_string(params, "backend");
     if (!backend)
         return unexpected(backend.error());
-    if (!is_ip_address(*backend))
+    if (!is_valid_ip_address(*backend))
         return unexpected(jsonrpc::invalid_params_error("backend must be an IP address"));
     return *backend;
 }
 
 nlohmann::json backend_json(const DirectorBackend& backend) {
-    return {{"address", backend.address}, {"tag", backend.tag},
-            {"weight", backend.vhosts},   {"state", backend.state},
-            {"state_changed", backend.state_changed}, {"users", backend.users}};
+    return {{"address", backend.address},
+            {"tag", backend.tag},
+            {"weight", backend.vhosts},
+            {"state", backend.state},
+            {"state_changed", backend.state_changed},
+            {"users", backend.users}};
 }
 
 Result<std::vector<DirectorBackend>, jsonrpc::Error> backends(const AgentConfig& config) {
@@ -88,7 +87,8 @@ Result<std::vector<DirectorBackend>, jsonrpc::Error> backends(const AgentConfig&
         return unexpected(output.error());
     auto parsed = parse_director_status(*output);
     if (!parsed)
-        return unexpected(jsonrpc::internal_error_error("doveadm director status: " + parsed.error()));
+        return unexpected(
+            jsonrpc::internal_error_error("doveadm director status: " + parsed.error()));
     return *parsed;
 }
 
@@ -100,7 +100,8 @@ MethodResult user_status(const AgentConfig& config, const std::string& user) {
         return unexpected(output.error());
     auto parsed = parse_director_user_status(*output);
     if (!parsed)
-        return unexpected(jsonrpc::internal_error_error("doveadm director status: " + parsed.error()));
+        return unexpected(
+            jsonrpc::internal_error_error("doveadm director status: " + parsed.error()));
     return nlohmann::json{{"user", user},
                           {"current", parsed->current},
                           {"expires", parsed->expires},
@@ -152,12 +153,14 @@ MethodResult set_weight(const CallContext& context, const nlohmann::json& params
     auto before = find_backend(context.config, *backend);
     if (!before)
         return unexpected(before.error());
-    auto done = run_doveadm(context.config,
-                            {"director", "update", *backend, std::to_string(**weight)});
+    auto done =
+        run_doveadm(context.config, {"director", "update", *backend, std::to_string(**weight)});
     if (!done)
         return unexpected(done.error());
-    return nlohmann::json{{"affected", 1}, {"backend", *backend},
-                          {"previous_weight", before->vhosts}, {"weight", **weight}};
+    return nlohmann::json{{"affected", 1},
+                          {"backend", *backend},
+                          {"previous_weight", before->vhosts},
+                          {"weight", **weight}};
 }
 
 MethodResult director_flush(const CallContext& context, const nlohmann::json& params) {
@@ -195,7 +198,7 @@ std::int64_t kicked_users(std::string output) {
 
 bool nobody_to_kick(const jsonrpc::Error& error) {
     return error.code == jsonrpc::tool_failed && error.data.is_object() &&
-           error.data.value("exit_status", 0) == 68;  // EX_NOUSER: "no users kicked"
+           error.data.value("exit_status", 0) == 68; // EX_NOUSER: "no users kicked"
 }
 
 /// A user's sessions everywhere: the director ring tells every proxy to drop them.

@@ -13,10 +13,14 @@ namespace {
 
 std::string_view report_label(PostsuperAction action) {
     switch (action) {
-    case PostsuperAction::hold: return "Placed on hold: ";
-    case PostsuperAction::release: return "Released from hold: ";
-    case PostsuperAction::requeue: return "Requeued: ";
-    case PostsuperAction::remove: return "Deleted: ";
+    case PostsuperAction::hold:
+        return "Placed on hold: ";
+    case PostsuperAction::release:
+        return "Released from hold: ";
+    case PostsuperAction::requeue:
+        return "Requeued: ";
+    case PostsuperAction::remove:
+        return "Deleted: ";
     }
     return "";
 }
@@ -24,9 +28,12 @@ std::string_view report_label(PostsuperAction action) {
 /// The queues an action can change; explicit ids elsewhere do nothing and are refused.
 bool applies_to(PostsuperAction action, QueueName queue) {
     switch (action) {
-    case PostsuperAction::hold: return queue != QueueName::hold;
-    case PostsuperAction::release: return queue == QueueName::hold;
-    default: return true;
+    case PostsuperAction::hold:
+        return queue != QueueName::hold;
+    case PostsuperAction::release:
+        return queue == QueueName::hold;
+    default:
+        return true;
     }
 }
 
@@ -94,13 +101,6 @@ Result<Selection, jsonrpc::Error> select_by_filter(const CallContext& context,
     return selection;
 }
 
-bool has_filter(const QueueFilter& filter) {
-    return !filter.queues.empty() || !filter.sender_contains.empty() ||
-           !filter.sender_domain.empty() || !filter.recipient_contains.empty() ||
-           !filter.recipient_domain.empty() || !filter.reason_contains.empty() ||
-           filter.min_age_seconds.has_value();
-}
-
 Result<Selection, jsonrpc::Error> select_all(const CallContext& context,
                                              const nlohmann::json& params, PostsuperAction action) {
     auto confirm = jsonrpc::optional_string(params, "confirm");
@@ -122,7 +122,7 @@ Result<Selection, jsonrpc::Error> selection_from_params(const CallContext& conte
     if (!all || !filter)
         return unexpected(!all ? all.error() : filter.error());
     bool by_ids = params.is_object() && params.contains("queue_ids");
-    int ways = int{by_ids} + int{has_filter(*filter)} + int{all->value_or(false)};
+    int ways = int{by_ids} + int{!is_empty(*filter)} + int{all->value_or(false)};
     if (ways != 1)
         return unexpected(jsonrpc::invalid_params_error(
             "give exactly one of queue_ids, a filter, or \"all\": true"));
@@ -134,10 +134,10 @@ Result<Selection, jsonrpc::Error> selection_from_params(const CallContext& conte
 }
 
 Command postsuper_command(const AgentConfig& config, PostsuperAction action, bool all) {
-    auto command = make_command(config.tools.postsuper,
-                                {"-c", config.postfix_config_dir,
-                                 std::string(postsuper_flag(action)), all ? "ALL" : "-"},
-                                config.command_timeout);
+    auto command = make_command(
+        config.tools.postsuper,
+        {"-c", config.postfix_config_dir, std::string(postsuper_flag(action)), all ? "ALL" : "-"},
+        config.command_timeout);
     command.stderr_terminal = true;
     return command;
 }
@@ -153,20 +153,28 @@ std::string lines_of(const std::vector<std::string>& ids) {
 
 std::string_view method_name(PostsuperAction action) {
     switch (action) {
-    case PostsuperAction::hold: return "queue.hold";
-    case PostsuperAction::release: return "queue.release";
-    case PostsuperAction::requeue: return "queue.requeue";
-    case PostsuperAction::remove: return "queue.delete";
+    case PostsuperAction::hold:
+        return "queue.hold";
+    case PostsuperAction::release:
+        return "queue.release";
+    case PostsuperAction::requeue:
+        return "queue.requeue";
+    case PostsuperAction::remove:
+        return "queue.delete";
     }
     return "";
 }
 
 std::string_view postsuper_flag(PostsuperAction action) {
     switch (action) {
-    case PostsuperAction::hold: return "-h";
-    case PostsuperAction::release: return "-H";
-    case PostsuperAction::requeue: return "-r";
-    case PostsuperAction::remove: return "-d";
+    case PostsuperAction::hold:
+        return "-h";
+    case PostsuperAction::release:
+        return "-H";
+    case PostsuperAction::requeue:
+        return "-r";
+    case PostsuperAction::remove:
+        return "-d";
     }
     return "";
 }
@@ -213,7 +221,7 @@ MethodResult change_queue(const CallContext& context, const nlohmann::json& para
 namespace {
 
 Result<bool, jsonrpc::Error> run_postqueue(const AgentConfig& config,
-                                         std::vector<std::string> args) {
+                                           std::vector<std::string> args) {
     args.insert(args.begin(), {"-c", config.postfix_config_dir});
     auto command = make_command(config.tools.postqueue, std::move(args), config.command_timeout);
     auto outcome = run_command(command, 64 * 1024);

@@ -26,13 +26,6 @@ std::vector<std::string_view> with_filter(std::vector<std::string_view> names) {
     return names;
 }
 
-bool filter_is_empty(const QueueFilter& filter) {
-    return filter.queues.empty() && filter.sender_contains.empty() &&
-           filter.sender_domain.empty() && filter.recipient_contains.empty() &&
-           filter.recipient_domain.empty() && filter.reason_contains.empty() &&
-           !filter.min_age_seconds;
-}
-
 /// Only the recipient-reason condition needs the defer logs.
 QueueReadOptions read_options(const QueueFilter& filter, QueueSource source, bool reasons) {
     QueueReadOptions options;
@@ -61,14 +54,14 @@ Result<Page, jsonrpc::Error> page_from_params(const nlohmann::json& params) {
 /// that the first page returns without reading the whole queue.
 std::optional<std::uint64_t> quick_total(const AgentConfig& config, const QueueFilter& filter,
                                          QueueSource source) {
-    if (!filter_is_empty(filter) || source == QueueSource::postqueue)
+    if (!is_empty(filter) || source == QueueSource::postqueue)
         return std::nullopt;
     auto dir = queue_directory(config);
     if (!dir || !queue_files_readable(*dir))
         return std::nullopt;
-    auto counts = count_queue_files(*dir, {QueueName::maildrop, QueueName::incoming,
-                                           QueueName::active, QueueName::deferred,
-                                           QueueName::hold});
+    auto counts =
+        count_queue_files(*dir, {QueueName::maildrop, QueueName::incoming, QueueName::active,
+                                 QueueName::deferred, QueueName::hold});
     if (!counts)
         return std::nullopt;
     std::uint64_t total = 0;
@@ -111,12 +104,13 @@ MethodResult queue_list(const CallContext& context, const nlohmann::json& params
     nlohmann::json json_items = nlohmann::json::array();
     for (const auto& message : items)
         json_items.push_back(to_json(message));
-    return nlohmann::json{{"total", known_total ? static_cast<std::int64_t>(*known_total) : matched},
-                          {"offset", page->offset},
-                          {"limit", page->limit},
-                          {"source", std::string(to_string(read->used))},
-                          {"unreadable", read->unreadable},
-                          {"items", std::move(json_items)}};
+    return nlohmann::json{
+        {"total", known_total ? static_cast<std::int64_t>(*known_total) : matched},
+        {"offset", page->offset},
+        {"limit", page->limit},
+        {"source", std::string(to_string(read->used))},
+        {"unreadable", read->unreadable},
+        {"items", std::move(json_items)}};
 }
 
 Result<QueueShapeOptions, jsonrpc::Error> shape_options(const nlohmann::json& params) {
@@ -126,8 +120,10 @@ Result<QueueShapeOptions, jsonrpc::Error> shape_options(const nlohmann::json& pa
     auto minutes = jsonrpc::optional_integer(params, "bucket_minutes", 1, 525600);
     auto linear = jsonrpc::optional_bool(params, "linear");
     if (!by || !buckets || !minutes || !linear)
-        return unexpected(!by ? by.error() : !buckets ? buckets.error()
-                                         : !minutes ? minutes.error() : linear.error());
+        return unexpected(!by        ? by.error()
+                          : !buckets ? buckets.error()
+                          : !minutes ? minutes.error()
+                                     : linear.error());
     std::string by_name = by->value_or("recipient");
     if (by_name != "recipient" && by_name != "sender")
         return unexpected(jsonrpc::invalid_params_error("by must be recipient or sender"));
@@ -192,7 +188,8 @@ MethodResult queue_show(const CallContext& context, const nlohmann::json& params
         {"all", {}}, {"envelope", {"-e"}}, {"headers", {"-h"}}, {"body", {"-b"}}};
     auto flags = kParts.find(part->value_or("all"));
     if (flags == kParts.end())
-        return unexpected(jsonrpc::invalid_params_error("part must be all, envelope, headers or body"));
+        return unexpected(
+            jsonrpc::invalid_params_error("part must be all, envelope, headers or body"));
     const auto& config = context.config;
     std::vector<std::string> args = {"-c", config.postfix_config_dir};
     args.insert(args.end(), flags->second.begin(), flags->second.end());

@@ -251,6 +251,13 @@ json to_json(const QueueMessage& message) {
             {"recipients", std::move(recipients)}};
 }
 
+bool is_empty(const QueueFilter& filter) {
+    return filter.queues.empty() && filter.sender_contains.empty() &&
+           filter.sender_domain.empty() && filter.recipient_contains.empty() &&
+           filter.recipient_domain.empty() && filter.reason_contains.empty() &&
+           !filter.min_age_seconds;
+}
+
 bool matches(const QueueFilter& filter, const QueueMessage& message, std::int64_t now) {
     if (!filter.queues.empty() &&
         std::find(filter.queues.begin(), filter.queues.end(), message.queue_name) == filter.queues.end())

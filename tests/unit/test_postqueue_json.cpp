@@ -147,6 +147,16 @@ QueueFilter filter_with(FilterSetter set) {
     return filter;
 }
 
+TEST(QueueFilter, EmptyOnlyWithoutAnyCondition) {
+    EXPECT_TRUE(is_empty(QueueFilter{}));
+    QueueFilter aged;
+    aged.min_age_seconds = 0;
+    EXPECT_FALSE(is_empty(aged));
+    QueueFilter held;
+    held.queues = {QueueName::hold};
+    EXPECT_FALSE(is_empty(held));
+}
+
 TEST(QueueFilter, EveryConditionAndTheirCombination) {
     const std::int64_t now = 10000;
     QueueMessage m = message(QueueName::deferred, now - 600, "Carol@Example.EDU",

@@ -70,6 +70,9 @@ struct QueueFilter {
     std::optional<std::int64_t> min_age_seconds;  // now - arrival_time >= this
 };
 
+/// True when `filter` has no condition at all (every message matches).
+bool is_empty(const QueueFilter& filter);
+
 /// True when `message` passes every condition of `filter`; `now` is the reference time
 /// in seconds since the epoch (given, not read, so that the result is reproducible).
 bool matches(const QueueFilter& filter, const QueueMessage& message, std::int64_t now);
