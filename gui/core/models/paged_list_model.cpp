@@ -66,4 +66,24 @@ void PagedListModel::pageReplied(const QString& host, const RpcReply& reply) {
     emit totalsChanged();
 }
 
+QMap<QString, QStringList> PagedListModel::keysByHost(const QList<int>& rows) const {
+    QMap<QString, QStringList> keys;
+    for (int row : rows) {
+        if (row < 0 || row >= rowCount())
+            continue;
+        QStringList& list = keys[hostNames_.value(rowHost(row))];
+        if (const QString key = rowKey(row); !list.contains(key))
+            list << key;
+    }
+    return keys;
+}
+
+QMap<QString, QStringList> PagedListModel::keysByHost(const QModelIndexList& indexes) const {
+    QList<int> rows;
+    for (const auto& index : indexes)
+        if (index.model() == this)
+            rows << index.row();
+    return keysByHost(rows);
+}
+
 } // namespace mailng::gui

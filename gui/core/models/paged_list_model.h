@@ -14,6 +14,7 @@
 #pragma once
 
 #include <QJsonArray>
+#include <QMap>
 
 #include "agent_table_model.h"
 #include "host_pager.h"
@@ -54,6 +55,17 @@ protected:
 
     /// The hosts of the current refresh; rows refer to them by index.
     const QStringList& hostNames() const { return hostNames_; }
+
+    /// The host index and the key the agent acts on (queue id, quarantine file) of a
+    /// row that exists.
+    virtual int rowHost(int row) const = 0;
+    virtual QString rowKey(int row) const = 0;
+
+    /// The keys of `rows` grouped by host name, each once, in row order; rows out of
+    /// range are skipped. What the pages send to the agents' mutating methods.
+    QMap<QString, QStringList> keysByHost(const QList<int>& rows) const;
+    /// The same for the rows of `indexes` that belong to this model.
+    QMap<QString, QStringList> keysByHost(const QModelIndexList& indexes) const;
 
 private:
     void requestPages();

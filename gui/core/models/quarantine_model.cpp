@@ -184,24 +184,19 @@ void QuarantineModel::setFilter(const Filter& filter) {
 }
 
 QMap<QString, QStringList> QuarantineModel::filesByHost(const QList<int>& rows) const {
-    QMap<QString, QStringList> files;
-    for (int row : rows) {
-        if (row < 0 || row >= rowCount())
-            continue;
-        const Row& entry = rows_[std::size_t(row)];
-        QStringList& list = files[hostNames().value(entry.host)];
-        if (!list.contains(entry.file))
-            list << entry.file;
-    }
-    return files;
+    return keysByHost(rows);
 }
 
 QMap<QString, QStringList> QuarantineModel::filesByHost(const QModelIndexList& indexes) const {
-    QList<int> rows;
-    for (const auto& index : indexes)
-        if (index.model() == this)
-            rows << index.row();
-    return filesByHost(rows);
+    return keysByHost(indexes);
+}
+
+int QuarantineModel::rowHost(int row) const {
+    return rows_[std::size_t(row)].host;
+}
+
+QString QuarantineModel::rowKey(int row) const {
+    return rows_[std::size_t(row)].file;
 }
 
 QString QuarantineModel::listMethod() const {

@@ -88,6 +88,8 @@ protected:
     QString listMethod() const override;
     QJsonObject listParams() const override;
     void clearRows() override;
+    int rowHost(int row) const override;
+    QString rowKey(int row) const override;
     int appendItems(int host, const QJsonArray& items, qint64 total) override;
 
 private:

@@ -178,24 +178,19 @@ QString QueueModel::queueIdAt(int row) const {
 }
 
 QMap<QString, QStringList> QueueModel::queueIdsByHost(const QList<int>& rows) const {
-    QMap<QString, QStringList> ids;
-    for (int row : rows) {
-        if (row < 0 || row >= rowCount())
-            continue;
-        const Row& entry = rows_[std::size_t(row)];
-        QStringList& list = ids[hostNames().value(entry.host)];
-        if (!list.contains(entry.queueId))
-            list << entry.queueId;
-    }
-    return ids;
+    return keysByHost(rows);
 }
 
 QMap<QString, QStringList> QueueModel::queueIdsByHost(const QModelIndexList& indexes) const {
-    QList<int> rows;
-    for (const auto& index : indexes)
-        if (index.model() == this)
-            rows << index.row();
-    return queueIdsByHost(rows);
+    return keysByHost(indexes);
+}
+
+int QueueModel::rowHost(int row) const {
+    return rows_[std::size_t(row)].host;
+}
+
+QString QueueModel::rowKey(int row) const {
+    return rows_[std::size_t(row)].queueId;
 }
 
 QString QueueModel::listMethod() const {
