@@ -155,6 +155,7 @@ std::optional<ServiceSpec> read_service(TableReader& services, std::string_view 
     }
     ServiceSpec spec{std::string(name), "", ""};
     read_path(table, "pid_file", spec.pid_file);
+    read_path(table, "stats_file", spec.stats_file);
     if (table.read("process", spec.process) &&
         (spec.process.empty() || spec.process.find('/') != std::string::npos)) {
         table.report_value("process", "process " + in_quotes(spec.process) +

@@ -14,6 +14,7 @@
 //   [amavis]   quarantine_dir = "/var/lib/amavis/virusmails"
 //   [filesystems] mail = "/Mail"   var = "/var"        # host.status disk use
 //   [services.NAME] pid_file = "...", process = "..."  # NAME: postfix, dovecot, ...
+//                   stats_file = "..."                 # optional: counters the daemon writes
 //   [access]   root = "admin", alice = "operator", nagios = "viewer"
 //   [metrics]  interval_s = 60, retention_days = 30, max_rows = 100000
 //   [check_queue] warning = 500, critical = 2000, growth_warning_minutes = 30,
@@ -25,6 +26,8 @@
 // - [services], when present, replaces the default list entirely, so that a host lists
 //   what it runs; each service needs pid_file or process. Without [services], the
 //   postfix pid file follows postfix.queue_dir (default /var/spool/postfix).
+// - A service's stats_file (absolute) is a JSON object that the daemon rewrites
+//   atomically (mailng-policyd's `stats_file`); host.status shows it with the service.
 // - [access], when present, replaces the default root = "admin"; each value is
 //   "viewer", "operator" or "admin", each key a login name. It may not be empty.
 // - Ranges: command_timeout_ms 1..3600000, show_max_bytes 1024..2^28, interval_s
@@ -63,11 +66,13 @@ struct ToolPaths {
 
 /// A service host.status reports: running when the pid in `pid_file` is alive, else
 /// when a process whose command name (/proc/PID/comm) is `process` exists (only when
-/// `process` is set: several instances on one machine share names).
+/// `process` is set: several instances on one machine share names). `stats_file`, when
+/// set, is the daemon's counters file (a JSON object) that host.status passes on.
 struct ServiceSpec {
     std::string name;
     std::string pid_file;
     std::string process;
+    std::string stats_file = {}; // empty: the service writes no counters
 };
 
 struct MetricsSettings {

@@ -55,11 +55,41 @@ double one_decimal(double value) {
     return std::round(value * 10) / 10;
 }
 
-nlohmann::json services_json(const std::vector<ServiceSpec>& services) {
+nlohmann::json services_json(const std::vector<ServiceSpec>& services, std::int64_t now) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& spec : services)
-        list.push_back(service_json(probe_service(spec)));
+    for (const auto& spec : services) {
+        nlohmann::json entry = service_json(probe_service(spec));
+        if (!spec.stats_file.empty())
+            entry.update(service_stats_json(spec.stats_file, now));
+        list.push_back(std::move(entry));
+    }
     return list;
+}
+
+/// The object in the stats file at `path`, or why there is none (one line).
+Result<nlohmann::json, std::string> read_stats_file(const std::string& path) {
+    std::error_code ignored;
+    if (std::filesystem::is_directory(path, ignored))
+        return unexpected("cannot read " + path + ": it is a directory");
+    auto text = read_file_head(path, kMaxStatsFileBytes + 1);
+    if (!text)
+        return unexpected("cannot read " + path + ": " + std::strerror(errno));
+    if (text->size() > kMaxStatsFileBytes)
+        return unexpected(path + " is bigger than " + std::to_string(kMaxStatsFileBytes / 1024) +
+                          " KiB");
+    try {
+        auto stats = nlohmann::json::parse(*text);
+        if (!stats.is_object())
+            return unexpected(path + " does not hold a JSON object");
+        return stats;
+    } catch (const nlohmann::json::parse_error& error) {
+        return unexpected(path + " is not JSON (error at byte " + std::to_string(error.byte) + ")");
+    }
+}
+
+void add_to(std::optional<double>& total, std::optional<double> value) {
+    if (value)
+        total = total.value_or(0) + *value;
 }
 
 Part load_part() {
@@ -170,6 +200,21 @@ void flatten_filesystems(const nlohmann::json& status, MetricsSample& sample) {
     }
 }
 
+/// policy_requests and policy_rejects: summed over the services that have stats.
+void flatten_policy_stats(const nlohmann::json& status, MetricsSample& sample) {
+    if (!status.contains("services") || !status["services"].is_array())
+        return;
+    for (const auto& service : status["services"]) {
+        if (!service.is_object() || !service.contains("stats"))
+            continue;
+        add_to(sample[Metric::policy_requests], number_at(service, "/stats/requests"_json_pointer));
+        for (const char* answer : {"reject_unknown", "reject_disabled", "reject_over_quota"})
+            add_to(sample[Metric::policy_rejects],
+                   number_at(service, nlohmann::json::json_pointer("/stats/answers/" +
+                                                                   std::string(answer))));
+    }
+}
+
 std::optional<double> services_down(const nlohmann::json& status) {
     if (!status.contains("services") || !status["services"].is_array())
         return std::nullopt;
@@ -204,6 +249,17 @@ nlohmann::json service_json(const ServiceState& state) {
     else
         entry["detail"] = state.detail;
     return entry;
+}
+
+nlohmann::json service_stats_json(const std::string& path, std::int64_t now) {
+    auto stats = read_stats_file(path);
+    if (!stats)
+        return {{"stats_error", stats.error()}};
+    auto written = stats->find("unix_time");
+    (*stats)["age_s"] = written != stats->end() && written->is_number_integer()
+                            ? nlohmann::json(now - written->get<std::int64_t>())
+                            : nlohmann::json(nullptr);
+    return {{"stats", std::move(*stats)}};
 }
 
 std::optional<LoadAverage> parse_loadavg(std::string_view text) {
@@ -301,7 +357,7 @@ Result<SessionCounts, std::string> count_proxy_sessions(std::string_view proxy_l
 nlohmann::json collect_host_status(const AgentConfig& config, std::int64_t now) {
     nlohmann::json status = {{"host", config.host}, {"role", config.role}, {"time", now}};
     status["unavailable"] = nlohmann::json::object();
-    status["services"] = services_json(config.services);
+    status["services"] = services_json(config.services, now);
     put_part(status, "load", load_part());
     put_part(status, "uptime_s", uptime_part());
     status["filesystems"] = nlohmann::json::array({filesystem_json("mail", config.mail_filesystem),
@@ -325,6 +381,7 @@ MetricsSample to_metrics_sample(const nlohmann::json& status) {
     sample[Metric::sessions_pop3] = number_at(status, "/sessions/pop3"_json_pointer);
     sample[Metric::services_down] = services_down(status);
     flatten_filesystems(status, sample);
+    flatten_policy_stats(status, sample);
     return sample;
 }
 

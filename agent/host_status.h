@@ -3,7 +3,9 @@
 //
 //   {"host", "role", "time",
 //    "services": [{"name", "state": "running"|"stopped", "pid": N|null,
-//                  "source": "pid_file"|"process", "detail"?}],
+//                  "source": "pid_file"|"process", "detail"?,
+//                  "stats"?: {...the stats file's object..., "age_s": N|null}
+//                  | "stats_error"?: "why"}],
 //    "load": [l1, l5, l15] | null, "uptime_s": N | null,
 //    "filesystems": [{"name": "mail"|"var", "path", "total_bytes", "used_bytes",
 //                     "available_bytes", "used_percent"} | {"name", "path", "error"}],
@@ -18,12 +20,19 @@
 // cannot be counted, "proxied" is null, imap/pop3 are the host's own sessions, and
 // `unavailable` says why under "sessions_proxied".
 //
+// A service with a stats_file (agent.toml) carries the daemon's counters as it last
+// wrote them (mailng-policyd every 5 s: requests, answers, cache, bridges, latency),
+// with "age_s" = time - the file's "unix_time", so that a reader can tell stale
+// counters (a stopped daemon's file stays). A file that cannot be used gives
+// "stats_error" instead; the rest of the entry, and of the answer, is unaffected.
+//
 // A part that cannot be read (no Postfix on this host, Dovecot not running, /proc not
 // mounted...) is null and `unavailable` says why, keyed by the part's name ("load",
 // "uptime_s", "queues", "sessions"); the rest of the answer is still given. A
 // filesystem that cannot be read carries its own "error" instead.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -47,7 +56,9 @@ nlohmann::json collect_host_status(const AgentConfig& config, std::int64_t now);
 
 /// The flattened numbers of a host.status result, for the metrics store. A part that
 /// is null or missing leaves its metrics without a value; services_down counts the
-/// services whose state is "stopped".
+/// services whose state is "stopped"; policy_requests and policy_rejects (reject_unknown
+/// + reject_disabled + reject_over_quota) are summed over the services that have
+/// "stats" with those counters, and have no value when none has.
 MetricsSample to_metrics_sample(const nlohmann::json& status);
 
 /// A failed tool or lookup as one line for `unavailable` and logs: the error's message
@@ -58,6 +69,15 @@ std::string describe_error(const jsonrpc::Error& error);
 
 /// One entry of "services".
 nlohmann::json service_json(const ServiceState& state);
+
+/// The largest stats file host.status reads; a bigger one is refused, not cut.
+inline constexpr std::size_t kMaxStatsFileBytes = 64 * 1024;
+
+/// What the stats file at `path` adds to a service's entry at time `now`:
+/// {"stats": the file's object plus "age_s" (now - its integer "unix_time", else null)},
+/// or {"stats_error": one line} when the file is missing, unreadable, bigger than
+/// kMaxStatsFileBytes or not a JSON object. Never throws.
+nlohmann::json service_stats_json(const std::string& path, std::int64_t now);
 
 struct LoadAverage {
     double one = 0, five = 0, fifteen = 0;

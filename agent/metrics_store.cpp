@@ -35,9 +35,13 @@ constexpr std::array<MetricColumn, kMetricCount> kColumns = {{
     {"sessions_imap", true},
     {"sessions_pop3", true},
     {"services_down", true},
+    {"policy_requests", true},
+    {"policy_rejects", true},
 }};
 
-// time is the rowid: range scans and "the N newest" need no separate index.
+// time is the rowid: range scans and "the N newest" need no separate index. A file of
+// an older version gets the columns it lacks from add_missing_columns().
+constexpr int kSchemaVersion = 2;
 constexpr const char* kSchema = "CREATE TABLE IF NOT EXISTS samples ("
                                 " time INTEGER PRIMARY KEY,"
                                 " queue_incoming INTEGER, queue_active INTEGER,"
@@ -45,8 +49,8 @@ constexpr const char* kSchema = "CREATE TABLE IF NOT EXISTS samples ("
                                 " queue_corrupt INTEGER, queue_maildrop INTEGER,"
                                 " load1 REAL, var_used_percent REAL, mail_used_percent REAL,"
                                 " sessions_imap INTEGER, sessions_pop3 INTEGER,"
-                                " services_down INTEGER);"
-                                "PRAGMA user_version = 1;";
+                                " services_down INTEGER,"
+                                " policy_requests INTEGER, policy_rejects INTEGER);";
 
 const MetricColumn& column_of(Metric metric) {
     return kColumns[static_cast<std::size_t>(metric)];
@@ -158,13 +162,16 @@ MetricsStore::open(const std::string& path, Mode mode, MetricsSettings limits) {
     if (status != SQLITE_OK)
         return unexpected(MetricsOpenError{false, store->failure("cannot open")});
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
+    Result<bool, std::string> ready = true;
     if (mode == Mode::create) {
-        auto ready = store->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+        ready = store->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
         if (ready)
-            ready = store->exec(kSchema);
-        if (!ready)
-            return unexpected(MetricsOpenError{false, ready.error()});
+            ready = store->migrate();
     }
+    if (ready)
+        ready = store->load_columns();
+    if (!ready)
+        return unexpected(MetricsOpenError{false, ready.error()});
     return store;
 }
 
@@ -181,6 +188,77 @@ Result<bool, std::string> MetricsStore::exec(const char* sql) {
     if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
         return unexpected(failure("cannot run statement"));
     return true;
+}
+
+// BEGIN IMMEDIATE takes the write lock before looking at the columns, so that two
+// writers opening an old file at once (the lab's serve and a test's) cannot both add
+// the same column.
+Result<bool, std::string> MetricsStore::migrate() {
+    auto begun = exec("BEGIN IMMEDIATE");
+    if (!begun)
+        return begun;
+    auto done = exec(kSchema);
+    if (done)
+        done = add_missing_columns();
+    if (done)
+        done = raise_version();
+    if (!done) {
+        exec("ROLLBACK");
+        return done;
+    }
+    return exec("COMMIT");
+}
+
+Result<bool, std::string> MetricsStore::add_missing_columns() {
+    auto loaded = load_columns();
+    if (!loaded)
+        return loaded;
+    for (Metric metric : all_metrics()) {
+        if (present_[static_cast<std::size_t>(metric)])
+            continue;
+        const auto& column = column_of(metric);
+        std::string sql = "ALTER TABLE samples ADD COLUMN " + std::string(column.name) +
+                          (column.integral ? " INTEGER" : " REAL");
+        if (auto added = exec(sql.c_str()); !added)
+            return added;
+    }
+    return true;
+}
+
+Result<bool, std::string> MetricsStore::raise_version() {
+    auto version = prepare("PRAGMA user_version");
+    if (!version)
+        return unexpected(version.error());
+    // A newer agent's file keeps its number: it has our columns and more.
+    if (sqlite3_step(version->get()) == SQLITE_ROW &&
+        sqlite3_column_int(version->get(), 0) >= kSchemaVersion)
+        return true;
+    return exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
+}
+
+Result<bool, std::string> MetricsStore::load_columns() {
+    auto statement = prepare("PRAGMA table_info(samples)");
+    if (!statement)
+        return unexpected(statement.error());
+    present_.fill(false);
+    int status;
+    while ((status = sqlite3_step(statement->get())) == SQLITE_ROW) {
+        const auto* name = reinterpret_cast<const char*>(sqlite3_column_text(statement->get(), 1));
+        if (auto metric = parse_metric(name ? name : ""))
+            present_[static_cast<std::size_t>(*metric)] = true;
+    }
+    if (status != SQLITE_DONE)
+        return unexpected(failure("cannot read the table's columns"));
+    return true;
+}
+
+std::string MetricsStore::select_list(const std::vector<Metric>& metrics) const {
+    std::string list = "time";
+    for (Metric metric : metrics)
+        list += present_[static_cast<std::size_t>(metric)]
+                    ? ", " + std::string(column_of(metric).name)
+                    : std::string(", NULL"); // not in this (older) file: no value
+    return list;
 }
 
 Result<MetricsStore::Statement, std::string> MetricsStore::prepare(const std::string& sql) {
@@ -254,7 +332,7 @@ Result<bool, std::string> MetricsStore::read_range(std::int64_t from, std::int64
     if (!matched)
         return unexpected(matched.error());
     history.matched = *matched;
-    auto statement = prepare("SELECT " + column_list(history.columns) +
+    auto statement = prepare("SELECT " + select_list(history.columns) +
                              " FROM samples WHERE time BETWEEN ? AND ? ORDER BY time");
     if (!statement)
         return unexpected(statement.error());

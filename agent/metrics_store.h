@@ -6,6 +6,11 @@
 //
 // One writer (serve) and any number of readers: WAL journal, so readers never block
 // the writer, and a busy timeout for the rest.
+//
+// Schema versions (PRAGMA user_version): 1 had the metrics up to services_down; 2 adds
+// policy_requests and policy_rejects. Opening for writing (Mode::create) migrates an
+// older file in place (ALTER TABLE ADD COLUMN; old rows get NULL there); a reader of a
+// file not yet migrated gets no value for the columns the file lacks.
 #pragma once
 
 #include <array>
@@ -40,8 +45,10 @@ enum class Metric : std::size_t {
     sessions_imap,
     sessions_pop3,
     services_down,
+    policy_requests, // mailng-policyd's cumulative counters (its stats file): requests,
+    policy_rejects,  // and 5xx answers (unknown + disabled + over quota)
 };
-inline constexpr std::size_t kMetricCount = 12;
+inline constexpr std::size_t kMetricCount = 14;
 
 /// Every metric, in column order.
 const std::array<Metric, kMetricCount>& all_metrics();
@@ -80,7 +87,8 @@ struct MetricsOpenError {
 class MetricsStore {
 public:
     enum class Mode {
-        create,   // serve: creates the file (and state_dir, 0700) and the table
+        create,   // serve: creates the file (and state_dir, 0700) and the table, or
+                  // migrates an older schema
         existing, // readers: the file must exist; read-only if it is write-protected
     };
 
@@ -121,16 +129,22 @@ private:
         : db_(db), path_(std::move(path)), limits_(limits) {}
 
     Result<bool, std::string> exec(const char* sql);
+    Result<bool, std::string> migrate();
+    Result<bool, std::string> add_missing_columns();
+    Result<bool, std::string> raise_version();
+    Result<bool, std::string> load_columns();
     Result<Statement, std::string> prepare(const std::string& sql);
     Result<std::int64_t, std::string> run_delete(const char* sql, std::int64_t bound);
     Result<std::int64_t, std::string> count_range(std::int64_t from, std::int64_t to);
     Result<bool, std::string> read_range(std::int64_t from, std::int64_t to, std::size_t max_points,
                                          MetricsHistory& history);
     std::string failure(std::string_view what) const;
+    std::string select_list(const std::vector<Metric>& metrics) const;
 
     sqlite3* db_;
     std::string path_;
     MetricsSettings limits_;
+    std::array<bool, kMetricCount> present_{}; // the file's table has the metric's column
 };
 
 } // namespace mailng::agent

@@ -28,20 +28,39 @@ std::string release_script_path(const Layout& layout, const Host& host) {
     return layout.host_dir(host.name) + "/bin/amavisd-release";
 }
 
-/// The services host.status reports: the daemons the lab runs there, by pid file.
-std::map<std::string, std::string> service_pid_files(const Layout& layout, const Host& host) {
-    std::map<std::string, std::string> services;
+/// A service of agent.toml: how the agent sees it running, and the counters it writes.
+struct LabService {
+    std::string pid_file;
+    std::string stats_file; // empty: none
+};
+
+/// The services host.status reports: the mail daemons the lab runs there, by pid file.
+/// Not sshd (no mail service) nor the agent itself: a host lists what it serves, and an
+/// agent that answers host.status is running anyway.
+std::map<std::string, LabService> lab_services(const Layout& layout, const Host& host) {
+    std::map<std::string, LabService> services;
     for (const auto& daemon : lab_daemons_of(host.role)) {
-        if (daemon == "sshd")
+        if (daemon == "sshd" || daemon == "agent")
             continue;
-        std::string name = daemon == "policyd"  ? "mailng-policyd"
-                           : daemon == "bridge" ? "mailng-quotad-bridge"
-                                                : daemon;
-        services[name] = daemon == "policyd" || daemon == "bridge"
-                             ? foreground_pid_file(host, daemon)
-                             : lab_pid_file(daemon, host, layout);
+        if (daemon == "policyd")
+            services["mailng-policyd"] = {foreground_pid_file(host, daemon),
+                                          policyd_stats_file(host)};
+        else if (daemon == "bridge")
+            services["mailng-quotad-bridge"] = {foreground_pid_file(host, daemon), ""};
+        else
+            services[daemon] = {lab_pid_file(daemon, host, layout), ""};
     }
     return services;
+}
+
+std::string services_toml(const Layout& layout, const Host& host) {
+    std::string toml;
+    for (const auto& [name, service] : lab_services(layout, host)) {
+        toml += "\n[services." + name + "]\npid_file = " + quoted(service.pid_file) + "\n";
+        if (!service.stats_file.empty())
+            toml += "stats_file = " + quoted(service.stats_file) + "\n";
+    }
+    return toml;
 }
 
 std::string agent_toml(const Layout& layout, const Host& host) {
@@ -56,8 +75,9 @@ std::string agent_toml(const Layout& layout, const Host& host) {
     toml += "\n[dovecot]\nconfig = " + quoted(paths.dovecot_config) + "\n";
     toml += "\n[amavis]\nquarantine_dir = " + quoted(paths.amavis_quarantine) + "\n";
     toml += "\n[filesystems]\nmail = " + quoted(paths.mail_root) + "\nvar = " + quoted(layout.dir) + "\n";
-    for (const auto& [name, pid_file] : service_pid_files(layout, host))
-        toml += "\n[services." + name + "]\npid_file = " + quoted(pid_file) + "\n";
+    toml += services_toml(layout, host);
+    // The lab's serve samples every 10 s so that the console's charts fill within a minute.
+    toml += "\n[metrics]\ninterval_s = 10\n";
     toml += "\n[access]\nroot = \"admin\"\n" + quoted(kLabOperator) + " = \"operator\"\n" +
             quoted(kLabViewer) + " = \"viewer\"\n";
     return toml;
@@ -88,6 +108,10 @@ std::string agent_config_path(const Layout& layout, const std::string& host) {
 std::string agent_command(const Layout& layout, const std::string& host) {
     return sibling_program("agent/mailng-agent") + " --config " + agent_config_path(layout, host) +
            " stdio";
+}
+
+std::string policyd_stats_file(const Host& host) {
+    return host.paths.mailng_state_dir + "/policyd-stats.json";
 }
 
 std::string foreground_pid_file(const Host& host, const std::string& daemon) {

@@ -36,9 +36,7 @@ std::vector<std::string> daemon_services(const std::string& daemon, Role role) {
     return found == table.end() ? std::vector<std::string>{} : found->second;
 }
 
-} // namespace
-
-std::vector<std::string> lab_daemons_of(Role role) {
+std::vector<std::string> mail_daemons_of(Role role) {
     const bool policy = policy_programs_built();
     switch (role) {
     case Role::directory:
@@ -57,6 +55,20 @@ std::vector<std::string> lab_daemons_of(Role role) {
     return {};
 }
 
+/// The daemons the lab runs in the foreground itself: the spawned pid is the daemon.
+bool runs_in_foreground(const std::string& daemon) {
+    return daemon == "policyd" || daemon == "bridge" || daemon == "agent";
+}
+
+} // namespace
+
+std::vector<std::string> lab_daemons_of(Role role) {
+    auto daemons = mail_daemons_of(role);
+    if (agent_program_built())
+        daemons.push_back("agent");
+    return daemons;
+}
+
 std::string lab_pid_file(const std::string& daemon, const Host& host, const Layout& layout) {
     if (daemon == "postfix")
         return host.paths.postfix_queue_dir + "/pid/master.pid";
@@ -66,8 +78,8 @@ std::string lab_pid_file(const std::string& daemon, const Host& host, const Layo
         return host.paths.amavis_home + "/amavisd.pid";
     if (daemon == "slapd")
         return layout.ldap_dir() + "/run/slapd.pid";
-    if (daemon == "policyd" || daemon == "bridge")
-        return {}; // they run in the foreground; the spawned pid is the daemon
+    if (runs_in_foreground(daemon))
+        return {}; // the spawned pid is the daemon (and foreground_pid_file() has it)
     return layout.host_dir(host.name) + "/sshd.pid";
 }
 
@@ -119,18 +131,32 @@ Status start_amavisd(DaemonRecord& record, const Host& host) {
 }
 
 // mailng's own daemons run in the foreground with their log on stderr, into the host's
-// log directory, like slapd.
-Status start_mailng_daemon(DaemonRecord& record, const Layout& layout, const Host& host) {
+// log directory, like slapd. Their pid goes to foreground_pid_file() too, where the
+// agent (and anyone else) finds it the way it finds the other daemons' pid files.
+Status start_in_foreground(DaemonRecord& record, const Layout& layout, const Host& host,
+                           const std::vector<std::string>& argv) {
+    const std::string log = layout.log_dir(host.name) + "/" + record.name + ".log";
+    auto started = spawned(spawn_detached(argv, log), record, log);
+    if (started)
+        (void)write_file(foreground_pid_file(host, record.name), std::to_string(record.pid) + "\n",
+                         0644);
+    return started;
+}
+
+Status start_policy_daemon(DaemonRecord& record, const Layout& layout, const Host& host) {
     const bool policyd = record.name == "policyd";
     const std::string program =
         sibling_program(policyd ? "policyd/mailng-policyd" : "quotad-bridge/mailng-quotad-bridge");
     const std::string config =
         host.paths.mailng_config_dir + (policyd ? "/policyd.toml" : "/quotad-bridge.toml");
-    const std::string log = layout.log_dir(host.name) + "/" + record.name + ".log";
-    auto started = spawned(spawn_detached({program, "--config", config, "--foreground"}, log), record, log);
-    if (started)
-        (void)write_file(foreground_pid_file(host, record.name), std::to_string(record.pid) + "\n", 0644);
-    return started;
+    return start_in_foreground(record, layout, host, {program, "--config", config, "--foreground"});
+}
+
+// `serve` samples host.status into the host's metrics.sqlite (agent.toml's state_dir).
+Status start_agent(DaemonRecord& record, const Layout& layout, const Host& host) {
+    return start_in_foreground(record, layout, host,
+                               {sibling_program("agent/mailng-agent"), "--config",
+                                agent_config_path(layout, host.name), "serve", "--foreground"});
 }
 
 Status start_sshd(const Layout& layout, const Host& host) {
@@ -151,7 +177,9 @@ Status start_by_name(DaemonRecord& record, const Layout& layout, const Host& hos
     if (record.name == "slapd")
         return start_slapd(record, layout, host, cluster);
     if (record.name == "policyd" || record.name == "bridge")
-        return start_mailng_daemon(record, layout, host);
+        return start_policy_daemon(record, layout, host);
+    if (record.name == "agent")
+        return start_agent(record, layout, host);
     return start_sshd(layout, host);
 }
 
@@ -166,6 +194,10 @@ std::string sibling_program(const std::string& relative) {
 bool policy_programs_built() {
     return access(sibling_program("policyd/mailng-policyd").c_str(), X_OK) == 0 &&
            access(sibling_program("quotad-bridge/mailng-quotad-bridge").c_str(), X_OK) == 0;
+}
+
+bool agent_program_built() {
+    return access(sibling_program("agent/mailng-agent").c_str(), X_OK) == 0;
 }
 
 std::vector<std::string> services_of(Role role) {

@@ -27,8 +27,13 @@ std::string sibling_program(const std::string& relative);
 /// them at RCPT and the lab runs them.
 bool policy_programs_built();
 
+/// True when mailng-agent is built: then every host runs `mailng-agent serve` (daemon
+/// "agent"), so that metrics.history has samples for the console's charts.
+bool agent_program_built();
+
 /// The daemons a host of `role` runs, in start order ("postfix", "dovecot", "amavisd",
-/// "policyd", "bridge", "slapd", "sshd").
+/// "policyd", "bridge", "slapd", "sshd", "agent"). The agent comes last: its first
+/// sample then sees the others started.
 std::vector<std::string> lab_daemons_of(Role role);
 
 /// The pid file of `daemon` on `host`; empty for the ones that run in the foreground.

@@ -11,7 +11,7 @@ struct Options {
     std::string resource_dir; // default: the build's resources/
     bool verbose = false;
     std::string host;   // stop/start: one daemon of one host
-    std::string daemon; // "postfix", "dovecot", "slapd", "bridge", ...
+    std::string daemon; // "postfix", "dovecot", "slapd", "bridge", "agent", ...
 };
 
 /// Exit codes: 0 up (or already up), 1 a daemon failed or a port is taken (nothing is

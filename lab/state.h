@@ -15,7 +15,7 @@ struct Endpoint {
 
 struct DaemonRecord {
     std::string host;
-    std::string name;     // "postfix", "dovecot", "amavisd", "slapd", "sshd"
+    std::string name;     // "postfix", "dovecot", "amavisd", "slapd", "sshd", "agent", ...
     std::string pid_file; // authoritative when it names a live process
     int pid = 0;          // what was started, for daemons that died early
     std::vector<Endpoint> endpoints;

@@ -1,11 +1,15 @@
 """host.status over SSH on every lab host, checked against what the lab runs there; a
-daemon stopped and started again; `mailng-agent serve` sampling into metrics.history;
-`mailng-agent check queue` as Nagios runs it, with real held mail (issue 4)."""
+daemon stopped and started again; mailng-policyd's counters in host.status after a
+refused RCPT; the lab's own `mailng-agent serve` (daemon "agent") and a test's one
+sampling into metrics.history; `mailng-agent check queue` as Nagios runs it, with real
+held mail (issue 4)."""
 
+import json
 import re
 import shlex
 import time
 import unittest
+import uuid
 
 import labtest
 from agentclient import Agent, AgentError, postqueue_json, run_on
@@ -22,13 +26,18 @@ SERVICE_OF_DAEMON = {"postfix": "postfix", "dovecot": "dovecot", "amavisd": "ama
                      "bridge": "mailng-quotad-bridge"}
 
 
-def lab_daemons():
-    """{host: {daemon: pid}} from `mailng-lab status` (sshd left out: not a mail service)."""
+POLICY = labtest.lab().get("policy", {})
+POLICY_REJECTS = ("reject_unknown", "reject_disabled", "reject_over_quota")
+
+
+def lab_daemons(everything=False):
+    """{host: {daemon: pid}} from `mailng-lab status`. Unless `everything`, without sshd
+    and the agent's own serve: host.status lists the host's mail services only."""
     result = labtest.lab_tool("status")
     daemons = {}
     for line in result.stdout.splitlines():
         host, daemon, state = line.split("\t")
-        if daemon == "sshd":
+        if daemon in ("sshd", "agent") and not everything:
             continue
         match = re.fullmatch(r"up, pid (\d+)", state)
         daemons.setdefault(host, {})[daemon] = int(match.group(1)) if match else None
@@ -47,17 +56,30 @@ def config_path(host_name):
     return words[words.index("--config") + 1]
 
 
-class TestConfig:
-    """A copy of a host's agent.toml with `extra` appended, written over SSH next to the
-    original (same state_dir, so the stdio agent sees what it records) and removed at
-    the end."""
+def edited_toml(text, extra, top_level=None):
+    """`text` with the tables that `extra` has removed (extra's replace them: TOML allows
+    a table once), `extra` appended, and the top-level keys in `top_level` set."""
+    for table in re.findall(r"^\[([^\]]+)\]$", extra, re.M):
+        text = re.sub(rf"^\[{re.escape(table)}\]\n(?:(?!\[).*\n?)*", "", text, flags=re.M)
+    for key, value in (top_level or {}).items():
+        text, count = re.subn(rf"^{key} = .*$", f"{key} = {json.dumps(value)}", text,
+                              count=1, flags=re.M)
+        assert count == 1, key
+    return text + "\n" + extra
 
-    def __init__(self, host_name, name, extra):
+
+class TestConfig:
+    """A copy of a host's agent.toml edited by edited_toml(), written over SSH next to
+    the original (same state_dir unless `top_level` changes it, so the stdio agent sees
+    what it records) and removed at the end."""
+
+    def __init__(self, host_name, name, extra, top_level=None):
         self.host = host_name
         original = config_path(host_name)
         self.path = original[:-len(".toml")] + f"-{name}.toml"
         text = run_on(host_name, "cat", original).stdout
-        run_on(host_name, "cat", ">", self.path, input_text=text + "\n" + extra)
+        run_on(host_name, "cat", ">", self.path,
+               input_text=edited_toml(text, extra, top_level))
 
     def argv(self, *command):
         words = agent_argv(self.host)
@@ -160,16 +182,111 @@ class HostStatusTest(unittest.TestCase):
                 self.assertEqual(states[service]["pid"], lab_daemons()[host][daemon])
 
 
+def policyd_entry(host_name):
+    with Agent(host_name) as agent:
+        services = agent.call("host.status")["services"]
+    return next(s for s in services if s["name"] == "mailng-policyd")
+
+
+@unittest.skipUnless(POLICY, "the lab runs no policy daemons (mailng-policyd not built)")
+class PolicyStatsTest(unittest.TestCase):
+    def test_a_refused_rcpt_shows_in_the_relays_policyd_stats(self):
+        before = policyd_entry(RELAY).get("stats", {}).get("answers", {}).get("reject_unknown", 0)
+        relay = labtest.lab()["hosts"][RELAY]
+        code, text = labtest.rcpt(f"nobody-{uuid.uuid4().hex[:10]}@{labtest.lab()['domain']}",
+                                  relay=relay)
+        self.assertEqual(code, 550, text)
+        # policyd rewrites its stats file every 5 s.
+        deadline = time.monotonic() + 15
+        while True:
+            entry = policyd_entry(RELAY)
+            stats = entry.get("stats", {})
+            if stats.get("answers", {}).get("reject_unknown", 0) > before:
+                break
+            self.assertLess(time.monotonic(), deadline, entry)
+            time.sleep(1)
+        self.assertNotIn("stats_error", entry)
+        self.assertEqual(entry["state"], "running")
+        self.assertGreaterEqual(stats["requests"], 1)
+        self.assertEqual(stats["version"], 1)
+        self.assertTrue(0 <= stats["age_s"] <= 15, stats)
+        self.assertEqual(set(stats["answers"]), {"dunno", *POLICY_REJECTS, "failure_action",
+                                                 "stale"})
+        self.assertEqual({b["bridge"] for b in stats["bridges"]},
+                         {f"{h['address']}:{h['ports']['bridge']}"
+                          for h in labtest.hosts_with_role("backend").values()})
+
+    def test_only_the_policyd_service_has_stats(self):
+        for name in labtest.lab()["hosts"]:
+            with self.subTest(host=name):
+                with Agent(name) as agent:
+                    services = agent.call("host.status")["services"]
+                for service in services:
+                    if service["name"] == "mailng-policyd":
+                        self.assertIn("stats", service)
+                    else:
+                        self.assertNotIn("stats", service)
+                        self.assertNotIn("stats_error", service)
+
+
 class ServeAndCheckTest(unittest.TestCase):
+    def test_the_lab_runs_serve_on_every_host(self):
+        daemons = lab_daemons(everything=True)
+        for name in labtest.lab()["hosts"]:
+            self.assertIsNotNone(daemons[name].get("agent"), (name, daemons[name]))
+        # Stopped and started like the lab's other daemons.
+        labtest.stop_daemon("thalia", "agent")
+        try:
+            self.assertIsNone(lab_daemons(everything=True)["thalia"]["agent"])
+        finally:
+            labtest.start_daemon("thalia", "agent")
+        restarted = lab_daemons(everything=True)["thalia"]["agent"]
+        self.assertNotIn(restarted, (None, daemons["thalia"]["agent"]))
+
+    def test_the_labs_serve_fills_metrics_history(self):
+        # The lab's serve samples every 10 s: each host gets a new row within 25 s, and a
+        # relay's rows carry its policyd's counters.
+        started = int(time.time())
+        waiting = set(labtest.lab()["hosts"])
+        deadline = time.monotonic() + 25
+        while waiting and time.monotonic() < deadline:
+            for name in sorted(waiting):
+                with Agent(name) as agent:
+                    history = agent.call("metrics.history", {"from": started})
+                if history["rows"]:
+                    waiting.discard(name)
+                    self.check_policy_columns(name, history)
+            time.sleep(1)
+        self.assertEqual(waiting, set(), "no new sample within 25 s")
+
+    def check_policy_columns(self, name, history):
+        row = dict(zip(history["columns"], history["rows"][-1]))
+        if name in labtest.hosts_with_role("relay") and POLICY:
+            self.assertIsInstance(row["policy_requests"], int, row)
+            self.assertIsInstance(row["policy_rejects"], int, row)
+            self.assertLessEqual(row["policy_rejects"], row["policy_requests"], row)
+        else:
+            self.assertIsNone(row["policy_requests"], (name, row))
+
     def test_metrics_history_before_any_serve(self):
-        # Nothing ever ran `serve` on the directory host.
-        with Agent("nireas") as agent:
-            with self.assertRaises(AgentError) as missing:
-                agent.call("metrics.history")
-            self.assertEqual(missing.exception.code, -32004)
-            self.assertIn("serve", missing.exception.message)
+        # The lab runs serve everywhere, so a state_dir that no serve ever used stands in
+        # for a host where it never ran.
+        host = "nireas"
+        state_dir = config_path(host)[:-len("/agent.toml")] + f"/agent-state-{uuid.uuid4().hex[:8]}"
+        request = {"jsonrpc": "2.0", "id": 1, "method": "metrics.history"}
+        try:
+            with TestConfig(host, "no-serve", "", {"state_dir": state_dir}) as config:
+                answer = run_on(host, *config.argv("stdio"), input_text=json.dumps(request) + "\n")
+        finally:
+            run_on(host, "rm", "-rf", state_dir)
+        error = json.loads(answer.stdout.splitlines()[0])["error"]
+        self.assertEqual(error["code"], -32004)
+        self.assertIn("serve", error["message"])
 
     def test_serve_samples_into_metrics_history(self):
+        # A second writer beside the lab's serve (every 10 s) on the same metrics.sqlite:
+        # WAL and the busy timeout let both write, and a sample of the same second
+        # replaces the other's, so there is still one row a second.
         host = "thalia"
         with TestConfig(host, "serve", "[metrics]\ninterval_s = 1\n") as config:
             started = int(time.time())

@@ -154,6 +154,9 @@ pid_file = "/srv/lab/theano/amavisd.pid"
 process = "amavisd-new"
 [services.clamd]
 process = "clamd"
+[services.mailng-policyd]
+pid_file = "/srv/lab/theano/policyd.pid"
+stats_file = "/srv/lab/theano/policyd-stats.json"
 [access]
 root = "admin"
 alice = "operator"
@@ -196,11 +199,14 @@ TEST(AgentConfigFile, EveryKeyIsRead) {
 
 TEST(AgentConfigFile, ServicesReplaceTheDefaultsInFileOrder) {
     const AgentConfig config = parse_ok(kFullFile);
-    EXPECT_EQ(names_of(config.services), (std::vector<std::string>{"postfix", "amavisd", "clamd"}));
+    EXPECT_EQ(names_of(config.services),
+              (std::vector<std::string>{"postfix", "amavisd", "clamd", "mailng-policyd"}));
     EXPECT_EQ(config.services[1].pid_file, "/srv/lab/theano/amavisd.pid");
     EXPECT_EQ(config.services[1].process, "amavisd-new");
     EXPECT_TRUE(config.services[2].pid_file.empty());
     EXPECT_EQ(config.services[2].process, "clamd");
+    EXPECT_TRUE(config.services[2].stats_file.empty());
+    EXPECT_EQ(config.services[3].stats_file, "/srv/lab/theano/policyd-stats.json");
 }
 
 TEST(AgentConfigFile, AnEmptyServicesTableMeansNoServices) {
@@ -271,6 +277,10 @@ TEST(AgentConfigProblems, PathsMustBeAbsolute) {
     EXPECT_EQ(problem_of("[postfix]\nconfig_dir = \"\"\n"),
               "agent.toml:2:14: 'config_dir' in [postfix] must be an absolute path, not ''");
     EXPECT_EQ(parse_ok("[postfix]\nqueue_dir = \"\"\n").postfix_queue_dir, "");
+    EXPECT_EQ(problem_of("[services.mailng-policyd]\nprocess = \"mailng-policyd\"\n"
+                         "stats_file = \"stats.json\"\n"),
+              "agent.toml:3:14: 'stats_file' in [services.mailng-policyd] must be an absolute "
+              "path, not 'stats.json'");
 }
 
 TEST(AgentConfigProblems, ControlCharactersAreRefused) {

@@ -351,6 +351,92 @@ TEST(HostStatus, WholeStatusOnAHostWithoutPostfixOrDovecot) {
     EXPECT_EQ(sample[Metric::load1], status["load"][0].get<double>());
 }
 
+// What mailng-policyd writes (policyd/policy_service.cpp stats_json()), shortened.
+constexpr const char* kPolicydStats =
+    R"({"version":1,"unix_time":1700000000,"requests":42,)"
+    R"("answers":{"dunno":30,"reject_unknown":9,"reject_disabled":2,"reject_over_quota":1,)"
+    R"("failure_action":0,"stale":0},"cache":{"hits":20,"misses":22,"entries":5,)"
+    R"("max_entries":100000},"bridges":[{"bridge":"127.0.1.13:10041","answers":22,)"
+    R"("failures":0,"try_again":0,"open":false}]})";
+
+TEST(HostStatus, ServiceStatsFromAGoodFile) {
+    TempDir dir;
+    auto stats = service_stats_json(dir.write("policyd-stats.json", kPolicydStats), 1700000007);
+    ASSERT_TRUE(stats.contains("stats")) << stats.dump();
+    EXPECT_FALSE(stats.contains("stats_error"));
+    auto expected = nlohmann::json::parse(kPolicydStats);
+    expected["age_s"] = 7;
+    EXPECT_EQ(stats["stats"], expected);
+
+    // Without an integer unix_time the age is unknown, the counters still shown.
+    auto undated = service_stats_json(dir.write("undated.json", R"({"requests": 3})"), 5);
+    EXPECT_EQ(undated["stats"], nlohmann::json::parse(R"({"requests": 3, "age_s": null})"));
+}
+
+TEST(HostStatus, ServiceStatsErrorsAreOneLine) {
+    TempDir dir;
+    auto error_of = [](const nlohmann::json& entry) {
+        EXPECT_FALSE(entry.contains("stats")) << entry.dump();
+        std::string why = entry.value("stats_error", "");
+        EXPECT_EQ(why.find('\n'), std::string::npos) << why;
+        return why;
+    };
+    const std::string missing = dir.path() + "/none.json";
+    EXPECT_EQ(error_of(service_stats_json(missing, 1)),
+              "cannot read " + missing + ": No such file or directory");
+    const std::string broken = dir.write("broken.json", "{\"requests\": 4,\n");
+    EXPECT_EQ(error_of(service_stats_json(broken, 1)).rfind(broken + " is not JSON", 0), 0u);
+    const std::string array = dir.write("array.json", "[1, 2]");
+    EXPECT_EQ(error_of(service_stats_json(array, 1)), array + " does not hold a JSON object");
+    const std::string empty = dir.write("empty.json", "");
+    EXPECT_EQ(error_of(service_stats_json(empty, 1)).rfind(empty + " is not JSON", 0), 0u);
+    EXPECT_NE(error_of(service_stats_json(dir.path(), 1)).find("directory"), std::string::npos);
+    // Valid JSON, but over the cap: refused rather than cut.
+    std::string big = "{\"pad\": \"" + std::string(kMaxStatsFileBytes, 'x') + "\"}";
+    const std::string huge = dir.write("huge.json", big);
+    EXPECT_EQ(error_of(service_stats_json(huge, 1)), huge + " is bigger than 64 KiB");
+}
+
+TEST(HostStatus, ServiceEntriesCarryTheirStats) {
+    TempDir dir;
+    AgentConfig config;
+    config.tools.postconf = dir.path() + "/no-postconf";
+    config.tools.doveadm = dir.path() + "/no-doveadm";
+    const std::string self = dir.write("self.pid", std::to_string(::getpid()));
+    config.services = {{"plain", self, ""},
+                       {"mailng-policyd", self, "", dir.write("stats.json", kPolicydStats)},
+                       {"other-policyd", self, "", dir.path() + "/missing.json"}};
+    auto status = collect_host_status(config, 1700000010);
+    const auto& services = status["services"];
+    ASSERT_EQ(services.size(), 3u);
+    EXPECT_FALSE(services[0].contains("stats") || services[0].contains("stats_error"));
+    EXPECT_EQ(services[1]["state"], "running");
+    EXPECT_EQ(services[1]["stats"]["requests"], 42);
+    EXPECT_EQ(services[1]["stats"]["age_s"], 10);
+    EXPECT_EQ(services[2]["state"], "running"); // a missing file does not stop the service
+    EXPECT_TRUE(services[2]["stats_error"].is_string());
+    EXPECT_TRUE(status["unavailable"].is_object());
+
+    auto sample = to_metrics_sample(status);
+    EXPECT_EQ(sample[Metric::policy_requests], 42.0);
+    EXPECT_EQ(sample[Metric::policy_rejects], 12.0); // 9 unknown + 2 disabled + 1 over quota
+}
+
+TEST(HostStatus, PolicyMetricsAreSummedAndAbsentWithoutStats) {
+    auto status = nlohmann::json::parse(R"({"services": [
+        {"name": "a", "stats": {"requests": 10, "answers": {"reject_unknown": 1}}},
+        {"name": "b", "stats": {"requests": 5, "answers": {"reject_disabled": 2,
+                                                           "reject_over_quota": 3}}},
+        {"name": "c", "stats_error": "cannot read /x"}]})");
+    auto sample = to_metrics_sample(status);
+    EXPECT_EQ(sample[Metric::policy_requests], 15.0);
+    EXPECT_EQ(sample[Metric::policy_rejects], 6.0);
+    auto none = to_metrics_sample(nlohmann::json::parse(
+        R"({"services": [{"name": "c", "stats_error": "x"}, {"name": "d", "stats": 5}]})"));
+    EXPECT_FALSE(none[Metric::policy_requests].has_value());
+    EXPECT_FALSE(none[Metric::policy_rejects].has_value());
+}
+
 TEST(HostStatus, FlattensAFullStatus) {
     auto status = nlohmann::json::parse(R"({
         "time": 1700000060,

@@ -1,5 +1,6 @@
 // The metrics store: a real SQLite file in a temporary directory.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -217,6 +218,110 @@ TEST(MetricsStore, GarbageFileIsAnErrorNotACrash) {
     auto history = (*store)->history(0, 10, 10);
     ASSERT_FALSE(history);
     EXPECT_NE(history.error().find(path), std::string::npos);
+}
+
+// The schema of user_version 1, as agents before policy_requests created it.
+constexpr const char* kVersion1 =
+    "PRAGMA journal_mode = WAL;"
+    "CREATE TABLE samples (time INTEGER PRIMARY KEY,"
+    " queue_incoming INTEGER, queue_active INTEGER, queue_deferred INTEGER, queue_hold INTEGER,"
+    " queue_corrupt INTEGER, queue_maildrop INTEGER, load1 REAL, var_used_percent REAL,"
+    " mail_used_percent REAL, sessions_imap INTEGER, sessions_pop3 INTEGER,"
+    " services_down INTEGER);"
+    "INSERT INTO samples (time, queue_deferred, load1) VALUES (100, 7, 0.5);";
+
+/// Runs `sql` on the file at `path` with SQLite directly; the first integer it answers.
+std::int64_t run_sql(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    std::int64_t first = -1;
+    auto keep_first = [](void* out, int columns, char** values, char**) {
+        auto* target = static_cast<std::int64_t*>(out);
+        if (columns > 0 && values[0] && *target == -1)
+            *target = std::strtoll(values[0], nullptr, 10);
+        return 0;
+    };
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), keep_first, &first, &error), SQLITE_OK)
+        << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(db);
+    return first;
+}
+
+TEST(MetricsStore, PolicyMetricsAreCountsAtTheEnd) {
+    EXPECT_EQ(metric_name(Metric::policy_requests), "policy_requests");
+    EXPECT_EQ(metric_name(Metric::policy_rejects), "policy_rejects");
+    EXPECT_TRUE(metric_is_integral(Metric::policy_rejects));
+    EXPECT_EQ(all_metrics().back(), Metric::policy_rejects);
+}
+
+TEST(MetricsStore, AReaderOfAVersion1FileGetsNoValueForTheNewMetrics) {
+    TempDir dir;
+    const std::string path = dir.path() + "/metrics.sqlite";
+    run_sql(path, std::string(kVersion1) + "PRAGMA user_version = 1;");
+    auto reader = MetricsStore::open(path, MetricsStore::Mode::existing);
+    ASSERT_TRUE(reader) << reader.error().message;
+    auto history = (*reader)->history(0, 1000, 10);
+    ASSERT_TRUE(history) << history.error();
+    ASSERT_EQ(history->rows.size(), 1u);
+    EXPECT_EQ(history->rows[0][Metric::queue_deferred], 7.0);
+    EXPECT_FALSE(history->rows[0][Metric::policy_requests].has_value());
+    auto chosen = (*reader)->history(0, 1000, 10, {Metric::policy_rejects, Metric::load1});
+    ASSERT_TRUE(chosen) << chosen.error();
+    EXPECT_FALSE(chosen->rows[0][Metric::policy_rejects].has_value());
+    EXPECT_EQ(chosen->rows[0][Metric::load1], 0.5);
+    reader->reset();
+    // Reading does not migrate: the file is as it was.
+    EXPECT_EQ(run_sql(path, "PRAGMA user_version"), 1);
+    EXPECT_EQ(run_sql(path, "SELECT COUNT(*) FROM pragma_table_info('samples')"), 13);
+}
+
+TEST(MetricsStore, TheWriterMigratesAVersion1File) {
+    TempDir dir;
+    const std::string path = dir.path() + "/metrics.sqlite";
+    run_sql(path, std::string(kVersion1) + "PRAGMA user_version = 1;");
+    auto writer = create_store(path);
+    ASSERT_TRUE(writer);
+    EXPECT_EQ(run_sql(path, "PRAGMA user_version"), 2);
+    MetricsSample sample = sample_at(200, 3);
+    sample[Metric::policy_requests] = 12;
+    sample[Metric::policy_rejects] = 4;
+    ASSERT_TRUE(writer->record(sample));
+    auto history = writer->history(0, 1000, 10);
+    ASSERT_TRUE(history) << history.error();
+    ASSERT_EQ(history->rows.size(), 2u);
+    EXPECT_EQ(history->rows[0][Metric::queue_deferred], 7.0); // the old row is kept
+    EXPECT_FALSE(history->rows[0][Metric::policy_requests].has_value());
+    EXPECT_EQ(history->rows[1][Metric::policy_requests], 12.0);
+    EXPECT_EQ(history->rows[1][Metric::policy_rejects], 4.0);
+    // A second writer (the lab's serve and a test's) finds nothing left to do.
+    auto again = create_store(path);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(*again->count(), 2);
+}
+
+TEST(MetricsStore, ANewerFileKeepsItsVersion) {
+    TempDir dir;
+    const std::string path = dir.path() + "/metrics.sqlite";
+    run_sql(path, std::string(kVersion1) +
+                      "ALTER TABLE samples ADD COLUMN policy_requests INTEGER;"
+                      "ALTER TABLE samples ADD COLUMN policy_rejects INTEGER;"
+                      "ALTER TABLE samples ADD COLUMN future REAL; PRAGMA user_version = 3;");
+    auto writer = create_store(path);
+    ASSERT_TRUE(writer);
+    ASSERT_TRUE(writer->record(sample_at(300, 1)));
+    EXPECT_EQ(run_sql(path, "PRAGMA user_version"), 3);
+    EXPECT_EQ(*writer->count(), 2);
+}
+
+TEST(MetricsStore, ANewFileIsVersion2) {
+    TempDir dir;
+    const std::string path = dir.path() + "/metrics.sqlite";
+    ASSERT_TRUE(create_store(path));
+    EXPECT_EQ(run_sql(path, "PRAGMA user_version"), 2);
+    EXPECT_EQ(run_sql(path, "SELECT COUNT(*) FROM pragma_table_info('samples')"),
+              static_cast<std::int64_t>(kMetricCount) + 1);
 }
 
 TEST(MetricsStore, CreateFailsWhereNothingCanBeCreated) {
