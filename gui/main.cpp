@@ -12,16 +12,14 @@
 #include <QSettings>
 
 #include <cstdio>
-#include <memory>
 
 #include "cluster_session.h"
 #include "connection_prompts.h"
+#include "console.h"
 #include "first_run_dialog.h"
 #include "language.h"
 #include "main_window.h"
-#include "page.h"
 #include "screenshot.h"
-#include "standard_pages.h"
 
 using namespace mailng::gui;
 
@@ -100,42 +98,30 @@ std::optional<QList<HostEndpoint>> loadEndpoints(const Options& options) {
     return *endpoints;
 }
 
-/// The session and its window, alive until the application quits.
-struct Console {
-    std::unique_ptr<ClusterSession> session;
-    std::unique_ptr<MainWindow> window;
-    std::unique_ptr<ScreenshotTaker> screenshot;
-};
+void rememberClusterFile(const QString& path) {
+    QSettings().setValue(kClusterFileKey, QFileInfo(path).absoluteFilePath());
+}
 
-/// Builds the window over `endpoints` and starts connecting; false (printed) for an
-/// unknown --page.
+/// Opens the console over `endpoints` with --page and --screenshot; false (printed)
+/// for an unknown page.
 bool openConsole(Console& console, const QList<HostEndpoint>& endpoints, const Options& options) {
-    console.session = std::make_unique<ClusterSession>(endpoints);
-    console.window = std::make_unique<MainWindow>(*console.session);
-    addStandardPages(*console.window, *console.session);
-    console.window->restoreSettings();
-    if (!options.page.isEmpty() && !console.window->showPage(options.page)) {
+    console.open(endpoints);
+    MainWindow& window = *console.window();
+    if (!options.page.isEmpty() && !window.showPage(options.page)) {
         printError(QApplication::translate("main", "no page called %1").arg(options.page));
         return false;
     }
-    if (!options.screenshot.isEmpty()) {
-        console.window->prompts()->setEnabled(false);
-        console.screenshot = std::make_unique<ScreenshotTaker>(*console.window, *console.session,
-                                                               options.screenshot);
-        QObject::connect(console.screenshot.get(), &ScreenshotTaker::finished, qApp,
-                         [](bool ok, const QString& message) {
-                             std::fprintf(ok ? stdout : stderr, "%s\n", qPrintable(message));
-                             QApplication::exit(ok ? 0 : 1);
-                         });
-        console.screenshot->start();
-    }
-    console.window->show();
-    console.session->start();
+    if (options.screenshot.isEmpty())
+        return true;
+    window.prompts()->setEnabled(false);
+    auto* taker = new ScreenshotTaker(window, *console.session(), options.screenshot, &window);
+    QObject::connect(taker, &ScreenshotTaker::finished, qApp,
+                     [](bool ok, const QString& message) {
+                         std::fprintf(ok ? stdout : stderr, "%s\n", qPrintable(message));
+                         QApplication::exit(ok ? 0 : 1);
+                     });
+    taker->start();
     return true;
-}
-
-void rememberClusterFile(const QString& path) {
-    QSettings().setValue(kClusterFileKey, QFileInfo(path).absoluteFilePath());
 }
 
 } // namespace
@@ -159,6 +145,7 @@ int main(int argc, char* argv[]) {
     }
 
     Console console;
+    QObject::connect(&console, &Console::clusterFileChosen, qApp, &rememberClusterFile);
     if (!options->clusterFile.isEmpty() || !options->labDir.isEmpty()) {
         auto endpoints = loadEndpoints(*options);
         if (!endpoints)

@@ -29,13 +29,13 @@ const QString kExampleResource = QStringLiteral(":/examples/emailng.toml");
 
 } // namespace
 
-FirstRunDialog::FirstRunDialog(QWidget* parent)
+FirstRunDialog::FirstRunDialog(QWidget* parent, Purpose purpose)
     : QDialog(parent), stack_(new QStackedWidget(this)), problems_(new QLabel(this)) {
     setWindowTitle(tr("mailng: choose the cluster"));
     problems_->setWordWrap(true);
     problems_->setStyleSheet(QStringLiteral("color: #c62828;"));
     problems_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    stack_->addWidget(buildChoicePage());
+    stack_->addWidget(buildChoicePage(purpose));
     stack_->addWidget(buildDescribePage());
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(stack_);
@@ -43,16 +43,20 @@ FirstRunDialog::FirstRunDialog(QWidget* parent)
     resize(720, 480);
 }
 
-QWidget* FirstRunDialog::buildChoicePage() {
+QWidget* FirstRunDialog::buildChoicePage(Purpose purpose) {
     auto* page = new QWidget(this);
-    auto* intro = new QLabel(tr("No cluster file is open. The cluster file (cluster.toml) names "
-                                "the servers, their roles and how to reach them over SSH."),
-                             page);
+    const bool firstRun = purpose == Purpose::FirstRun;
+    auto* intro = new QLabel(
+        firstRun ? tr("No cluster file is open. The cluster file (cluster.toml) names the "
+                      "servers, their roles and how to reach them over SSH.")
+                 : tr("Open another cluster. The console leaves the cluster it shows now only "
+                      "when the new cluster file has been read without problems."),
+        page);
     intro->setWordWrap(true);
     auto* open = new QPushButton(tr("Open a cluster file…"), page);
     auto* example = new QPushButton(tr("Open the example cluster (the manual's)"), page);
     auto* describe = new QPushButton(tr("Describe the hosts…"), page);
-    auto* quit = new QPushButton(tr("Quit"), page);
+    auto* quit = new QPushButton(firstRun ? tr("Quit") : tr("Cancel"), page);
     connect(open, &QPushButton::clicked, this, &FirstRunDialog::chooseFile);
     connect(example, &QPushButton::clicked, this, &FirstRunDialog::openExample);
     connect(describe, &QPushButton::clicked, this, [this] { stack_->setCurrentIndex(1); });

@@ -3,7 +3,7 @@
 // (resources/examples/emailng.toml, embedded), or describe the hosts and save a first
 // cluster file. Whatever is chosen is read with the cluster loader before it is taken;
 // its problems are shown and the dialog stays open. File dialogs are opened with
-// open(), never exec().
+// open(), never exec(). File > Open cluster shows the same choices (Purpose::Switch).
 #pragma once
 
 #include <QDialog>
@@ -23,7 +23,11 @@ struct ClusterDraft;
 class FirstRunDialog : public QDialog {
     Q_OBJECT
 public:
-    explicit FirstRunDialog(QWidget* parent = nullptr);
+    /// FirstRun: nothing is open yet, the last button quits. Switch: a cluster is open
+    /// and stays open unless another one is chosen; the last button cancels.
+    enum class Purpose { FirstRun, Switch };
+
+    explicit FirstRunDialog(QWidget* parent = nullptr, Purpose purpose = Purpose::FirstRun);
 
     /// Reads `path` with the cluster loader; on success emits clusterChosen and
     /// accepts, else shows the problems. Returns whether it was taken.
@@ -40,7 +44,7 @@ signals:
     void clusterChosen(const QString& path, const QList<mailng::gui::HostEndpoint>& endpoints);
 
 private:
-    QWidget* buildChoicePage();
+    QWidget* buildChoicePage(Purpose purpose);
     QWidget* buildDescribePage();
     void chooseFile();
     void addHostRow(const QString& role);

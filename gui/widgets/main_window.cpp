@@ -124,6 +124,9 @@ void MainWindow::showStatusMessage(const QString& text) {
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open cluster…"), this, &MainWindow::openClusterRequested);
+    open->setShortcut(QKeySequence::Open);
+    file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 

@@ -5,7 +5,7 @@
 // the page's own class.
 //
 // Shortcuts: F5 and Ctrl+R refresh the current page, Ctrl+F focuses its search field,
-// Ctrl+1..Ctrl+9 show the pages in order.
+// Ctrl+1..Ctrl+9 show the pages in order, Ctrl+O opens another cluster, Ctrl+Q quits.
 // Remembered (QSettings): window geometry and state, the last page, each page's view
 // state (under "pages/NAME"), the language (Settings > Language; applies at the next
 // start).
@@ -60,6 +60,9 @@ public:
 
 signals:
     void currentPageChanged(mailng::gui::Page* page);
+    /// File > Open cluster (Ctrl+O): whoever made the window offers the cluster choice
+    /// and replaces the window; the window itself stays on its cluster.
+    void openClusterRequested();
 
 protected:
     void closeEvent(QCloseEvent* event) override;

@@ -21,6 +21,9 @@
 
 #include "cluster_session.h"
 #include "connection_prompts.h"
+#include "host_key_dialog.h"
+#include "host_state_bar.h"
+#include "lab_support.h"
 #include "language.h"
 #include "main_window.h"
 #include "models/director_model.h"
@@ -48,17 +51,6 @@ const QString kRelay = QStringLiteral("theano");
 const QString kGtube =
     QStringLiteral("XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X");
 
-QString labDir() {
-    return qEnvironmentVariable("MAILNG_LAB_DIR", QStringLiteral("/tmp/mailng-lab"));
-}
-
-QJsonObject labJson() {
-    QFile file(QDir(labDir()).filePath(QStringLiteral("lab.json")));
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(file.readAll()).object();
-}
-
 /// Runs Python with the integration tests' helpers importable; its stdout, or a null
 /// string when it failed.
 QString python(const QString& code, int timeoutMs = 180000) {
@@ -76,13 +68,7 @@ QString python(const QString& code, int timeoutMs = 180000) {
 
 /// The relay's queue as `postqueue -j` says: queue id -> queue name.
 QMap<QString, QString> postqueue(const QString& host) {
-    QString configDir = labJson()
-                            .value(QStringLiteral("hosts"))
-                            .toObject()
-                            .value(host)
-                            .toObject()
-                            .value(QStringLiteral("postfix_config_dir"))
-                            .toString();
+    QString configDir = lab::host(host).value(QStringLiteral("postfix_config_dir")).toString();
     QProcess process;
     process.start(QStringLiteral("postqueue"),
                   {QStringLiteral("-c"), configDir, QStringLiteral("-j")});
@@ -130,7 +116,7 @@ private slots:
     void initTestCase() {
         qunsetenv("SSH_AUTH_SOCK");
         QVERIFY(Language::install(QStringLiteral("en")));
-        auto endpoints = endpointsFromLabJson(QDir(labDir()).filePath(QStringLiteral("lab.json")));
+        auto endpoints = endpointsFromLabJson(lab::jsonFile());
         QVERIFY2(endpoints, endpoints ? "" : qPrintable(endpoints.error()));
         session = std::make_unique<ClusterSession>(*endpoints);
         window = std::make_unique<MainWindow>(*session);
@@ -251,13 +237,7 @@ print("arrived" if labtest.wait_for_subject("bob", "%1", timeout=90) else "missi
         QVERIFY(refreshed(page));
         QStringList directors = page->model()->directors();
         QVERIFY(!directors.isEmpty());
-        QString backend = labJson()
-                              .value(QStringLiteral("hosts"))
-                              .toObject()
-                              .value(QStringLiteral("gorgo"))
-                              .toObject()
-                              .value(QStringLiteral("address"))
-                              .toString();
+        QString backend = lab::host(QStringLiteral("gorgo")).value(QStringLiteral("address")).toString();
         QMap<QString, qint64> before;
         for (const QString& director : directors)
             before.insert(director, page->model()->weight(director, backend));
@@ -279,6 +259,89 @@ print("arrived" if labtest.wait_for_subject("bob", "%1", timeout=90) else "missi
         for (const QString& director : directors)
             QCOMPARE(page->model()->weight(director, backend), before.value(director));
         wizard->close();
+    }
+    // Last, as it stops mirto's sshd (started again whatever happens). A second console
+    // opens while mirto's sshd is stopped and nireas's recorded key is another host's.
+    void downAndRefusedHostsSayWhyWhileTheOthersRefresh() {
+        const QString down = QStringLiteral("mirto");
+        const QString changed = QStringLiteral("nireas");
+        QVERIFY(lab::daemon(QStringLiteral("stop"), down, QStringLiteral("sshd")));
+        lab::DaemonRestart restart{down, QStringLiteral("sshd")};
+        QTemporaryDir scratch;
+        const QString knownHosts = scratch.filePath(QStringLiteral("known_hosts"));
+        auto endpoints = endpointsFromLabJson(lab::jsonFile());
+        QVERIFY(endpoints);
+        QByteArray recordedLine;
+        for (HostEndpoint& endpoint : *endpoints) {
+            if (endpoint.name != changed)
+                continue;
+            recordedLine = lab::knownHostsLineWithKeyOf(kRelay, endpoint.address, endpoint.port);
+            QVERIFY(lab::writeAll(knownHosts, recordedLine));
+            endpoint.knownHostsFile = knownHosts;
+        }
+        const QString recorded = lab::fingerprintOf(lab::hostKeyFile(kRelay));
+        const QString offered = lab::fingerprintOf(lab::hostKeyFile(changed));
+
+        HostTimings timings;
+        timings.maxRetry = std::chrono::milliseconds(4000);
+        ClusterSession console(*endpoints, timings);
+        MainWindow consoleWindow(console);
+        addStandardPages(consoleWindow, console);
+        consoleWindow.show();
+        console.start();
+        QTRY_COMPARE_WITH_TIMEOUT(console.state(down), HostConnection::State::Unreachable,
+                                  kConnectMs);
+        QTRY_COMPARE_WITH_TIMEOUT(console.state(changed), HostConnection::State::Refused,
+                                  kConnectMs);
+        for (const QString& host : console.hosts())
+            if (host != down && host != changed)
+                QTRY_COMPARE_WITH_TIMEOUT(console.state(host), HostConnection::State::Connected,
+                                          kConnectMs);
+
+        // The changed key: refused with both fingerprints, and nothing offers to accept it.
+        HostKeyDialog* dialog = nullptr;
+        QTRY_VERIFY((dialog = qobject_cast<HostKeyDialog*>(
+                         consoleWindow.prompts()->currentDialog())) != nullptr);
+        QCOMPARE(dialog->kind(), HostKeyDialog::Kind::Changed);
+        QCOMPARE(dialog->host(), changed);
+        QVERIFY2(dialog->text().contains(recorded) && dialog->text().contains(offered),
+                 qPrintable(dialog->text()));
+        QVERIFY(!dialog->canAccept());
+        dialog->reject();
+
+        auto* dashboard = pageOf<DashboardPage>(consoleWindow);
+        dashboard->setPollInterval(0);
+        for (int round = 0; round < 2; ++round) { // the others refresh on, again and again
+            QVERIFY(refreshed(dashboard));
+            for (const QString& host : console.hosts()) {
+                const QString card = dashboard->card(host)->text();
+                if (host == down) {
+                    QCOMPARE(dashboard->model()->state(host), HostStatusModel::HostState::Down);
+                    QVERIFY2(card.contains(QStringLiteral("down: ")) &&
+                                 card.contains(QStringLiteral("connection refused")),
+                             qPrintable(card));
+                } else if (host == changed) {
+                    QCOMPARE(dashboard->model()->state(host), HostStatusModel::HostState::Down);
+                    QVERIFY2(card.contains(QStringLiteral("host key changed")) &&
+                                 card.contains(recorded) && card.contains(offered),
+                             qPrintable(card));
+                } else {
+                    QCOMPARE(dashboard->model()->state(host), HostStatusModel::HostState::Up);
+                }
+            }
+        }
+        QVERIFY(consoleWindow.hostStateBar()->entryText(down).contains(QStringLiteral("unreachable")));
+        QVERIFY(consoleWindow.hostStateBar()->entryToolTip(down).contains(
+            QStringLiteral("connection refused")));
+        QVERIFY(consoleWindow.hostStateBar()->entryText(changed).contains(QStringLiteral("refused")));
+
+        // sshd is back: the console reconnects by itself; the changed key stays refused.
+        QVERIFY(lab::daemon(QStringLiteral("start"), down, QStringLiteral("sshd")));
+        QTRY_COMPARE_WITH_TIMEOUT(console.state(down), HostConnection::State::Connected, 60000);
+        QVERIFY(refreshed(dashboard));
+        QCOMPARE(dashboard->model()->state(down), HostStatusModel::HostState::Up);
+        QCOMPARE(console.state(changed), HostConnection::State::Refused);
+        QCOMPARE(lab::readAll(knownHosts), recordedLine);
     }
 };
 

@@ -12,6 +12,7 @@
 #include "pages/history_chart.h"
 #include "pages/host_card.h"
 #include "pages/metrics_series.h"
+#include "models/host_status_model.h"
 
 using namespace mailng::gui;
 using namespace mailng::gui::test;
@@ -25,7 +26,14 @@ const char* const kTheanoStatus = R"json({
   "host": "theano", "role": "relay", "time": 1700000000, "unavailable": {},
   "services": [
     {"name": "postfix", "state": "running", "pid": 812, "source": "pid_file"},
-    {"name": "amavisd", "state": "stopped", "pid": null, "source": "pid_file", "detail": "no process"}],
+    {"name": "amavisd", "state": "stopped", "pid": null, "source": "pid_file", "detail": "no process"},
+    {"name": "mailng-policyd", "state": "running", "pid": 977, "source": "pid_file",
+     "stats": {"version": 1, "unix_time": 1699999998, "age_s": 2, "requests": 1204,
+               "answers": {"dunno": 1167, "reject_unknown": 30, "reject_disabled": 2,
+                           "reject_over_quota": 5, "failure_action": 0, "stale": 0},
+               "cache": {"hits": 800, "misses": 404, "entries": 310, "max_entries": 100000},
+               "bridges": [{"bridge": "127.0.1.21:10041", "answers": 404, "failures": 0,
+                            "try_again": 0, "open": false}]}}],
   "load": [0.52, 0.4, 0.31], "uptime_s": 273600,
   "filesystems": [{"name": "var", "path": "/var", "total_bytes": 100, "used_bytes": 42,
                    "available_bytes": 58, "used_percent": 42.0}],
@@ -74,6 +82,14 @@ private slots:
         QVERIFY2(theano.contains(QStringLiteral("up")), qPrintable(theano));
         QVERIFY(theano.contains(QStringLiteral("42"))); // /var
         QVERIFY(theano.contains(QStringLiteral("12"))); // deferred
+        QVERIFY2(theano.contains(QStringLiteral("1,204 checked, 37 rejected")), qPrintable(theano));
+        QString policyTip = page.model()->data(page.model()->index(page.model()->rowOf(kTheano),
+                                                                   HostStatusModel::PolicyColumn),
+                                               Qt::ToolTipRole)
+                                .toString();
+        QVERIFY2(policyTip.contains(QStringLiteral("unknown 30, disabled 2, over quota 5")) &&
+                     policyTip.contains(QStringLiteral("bridge 127.0.1.21:10041: 404 answers")),
+                 qPrintable(policyTip));
         QString gorgo = page.card(kGorgo)->text();
         QVERIFY2(gorgo.contains(QStringLiteral("connection refused")), qPrintable(gorgo));
 

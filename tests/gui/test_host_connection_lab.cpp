@@ -26,6 +26,7 @@
 
 #include "cluster_session.h"
 #include "host_connection.h"
+#include "lab_support.h"
 
 using namespace mailng::gui;
 using namespace std::chrono_literals;
@@ -145,35 +146,6 @@ struct Call {
     std::optional<RpcReply> reply;
 };
 
-QString fingerprintOfPublicKey(const QString& path) {
-    QProcess keygen;
-    keygen.start(QStringLiteral("ssh-keygen"),
-                 {QStringLiteral("-l"), QStringLiteral("-E"), QStringLiteral("sha256"),
-                  QStringLiteral("-f"), path});
-    keygen.waitForFinished();
-    // "256 SHA256:... comment (ED25519)"
-    return QString::fromUtf8(keygen.readAllStandardOutput()).split(QLatin1Char(' ')).value(1);
-}
-
-QByteArray readAll(const QString& path) {
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-bool writeAll(const QString& path, const QByteArray& content) {
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(content) == content.size();
-}
-
-bool run(const QString& program, const QStringList& arguments) {
-    QProcess process;
-    process.setProcessChannelMode(QProcess::ForwardedChannels);
-    process.start(program, arguments);
-    return process.waitForFinished(120000) && process.exitStatus() == QProcess::NormalExit &&
-           process.exitCode() == 0;
-}
-
 bool sawState(const QSignalSpy& spy, State state) {
     for (const auto& change : spy)
         if (change.at(0).value<State>() == state)
@@ -201,23 +173,18 @@ private slots:
 
 private:
     HostEndpoint endpoint(const QString& name) const;
-    QString hostKeyFile(const QString& name) const;
-    QString labProgram() const;
-    bool labDaemon(const QString& action, const QString& host, const QString& daemon) const;
     static bool callAndWait(HostConnection& connection, const QString& method, Call& call,
                             int timeoutMs = 30000);
 
-    QString labDir_;
     QList<HostEndpoint> endpoints_;
     QTemporaryDir scratch_;
 };
 
 void HostConnectionLabTest::initTestCase() {
-    labDir_ = qEnvironmentVariable("MAILNG_LAB_DIR");
-    if (labDir_.isEmpty() || !QFile::exists(labDir_ + QStringLiteral("/lab.json")))
-        QSKIP("no lab: set MAILNG_LAB_DIR to a directory where `mailng-lab up` ran");
+    QVERIFY2(QFile::exists(lab::jsonFile()),
+             "no lab: set MAILNG_LAB_DIR to a directory where `mailng-lab up` ran");
     qunsetenv("SSH_AUTH_SOCK");
-    const auto endpoints = endpointsFromLabJson(labDir_ + QStringLiteral("/lab.json"));
+    const auto endpoints = endpointsFromLabJson(lab::jsonFile());
     QVERIFY2(endpoints, endpoints ? "" : qPrintable(endpoints.error()));
     endpoints_ = *endpoints;
     QVERIFY(endpoints_.size() >= 2);
@@ -229,22 +196,6 @@ HostEndpoint HostConnectionLabTest::endpoint(const QString& name) const {
         if (endpoint.name == name)
             return endpoint;
     qFatal("no lab host %s", qPrintable(name));
-}
-
-QString HostConnectionLabTest::hostKeyFile(const QString& name) const {
-    return labDir_ + QStringLiteral("/hosts/%1/ssh_host_ed25519_key.pub").arg(name);
-}
-
-QString HostConnectionLabTest::labProgram() const {
-    const QString buildDir = qEnvironmentVariable(
-        "MAILNG_BUILD_DIR", QCoreApplication::applicationDirPath() + QStringLiteral("/../.."));
-    return buildDir + QStringLiteral("/lab/mailng-lab");
-}
-
-bool HostConnectionLabTest::labDaemon(const QString& action, const QString& host,
-                                      const QString& daemon) const {
-    return run(labProgram(), {action, QStringLiteral("--dir"), labDir_, QStringLiteral("--host"),
-                              host, QStringLiteral("--daemon"), daemon});
 }
 
 bool HostConnectionLabTest::callAndWait(HostConnection& connection, const QString& method,
@@ -277,8 +228,8 @@ void HostConnectionLabTest::everyHostConnectsAndSaysHello() {
 void HostConnectionLabTest::unknownHostKeyIsAskedAboutAndRecorded() {
     HostEndpoint theano = endpoint(QStringLiteral("theano"));
     theano.knownHostsFile = scratch_.filePath(QStringLiteral("unknown_known_hosts"));
-    QVERIFY(writeAll(theano.knownHostsFile, {}));
-    const QString expected = fingerprintOfPublicKey(hostKeyFile(theano.name));
+    QVERIFY(lab::writeAll(theano.knownHostsFile, {}));
+    const QString expected = lab::fingerprintOf(lab::hostKeyFile(theano.name));
     QVERIFY(expected.startsWith(QStringLiteral("SHA256:")));
 
     HostConnection first(theano);
@@ -291,14 +242,14 @@ void HostConnectionLabTest::unknownHostKeyIsAskedAboutAndRecorded() {
     QVERIFY2(first.reason().startsWith(QStringLiteral("host key not known")),
              qPrintable(first.reason()));
     QVERIFY(first.reason().contains(expected));
-    QVERIFY(readAll(theano.knownHostsFile).isEmpty()); // nothing recorded before the yes
+    QVERIFY(lab::readAll(theano.knownHostsFile).isEmpty()); // nothing recorded before the yes
 
     first.acceptHostKey();
     QTRY_COMPARE_WITH_TIMEOUT(first.state(), State::Connected, kConnectMs);
     Call hello;
     QVERIFY(callAndWait(first, QStringLiteral("agent.hello"), hello));
     QVERIFY(hello.reply->ok);
-    const QByteArray recorded = readAll(theano.knownHostsFile);
+    const QByteArray recorded = lab::readAll(theano.knownHostsFile);
     QVERIFY2(
         recorded.startsWith(
             QStringLiteral("[%1]:%2 ssh-ed25519 ").arg(theano.address).arg(theano.port).toUtf8()),
@@ -309,7 +260,7 @@ void HostConnectionLabTest::unknownHostKeyIsAskedAboutAndRecorded() {
     second.start();
     QTRY_COMPARE_WITH_TIMEOUT(second.state(), State::Connected, kConnectMs);
     QCOMPARE(unknownAgain.count(), 0);
-    QCOMPARE(readAll(theano.knownHostsFile), recorded); // recorded once
+    QCOMPARE(lab::readAll(theano.knownHostsFile), recorded); // recorded once
 }
 
 void HostConnectionLabTest::rejectedHostKeyStaysRefused() {
@@ -325,7 +276,7 @@ void HostConnectionLabTest::rejectedHostKeyStaysRefused() {
     connection.acceptHostKey(); // too late: the question was answered
     QTest::qWait(1500);
     QCOMPARE(connection.state(), State::Refused);
-    QVERIFY(!QFile::exists(elysso.knownHostsFile) || readAll(elysso.knownHostsFile).isEmpty());
+    QVERIFY(!QFile::exists(elysso.knownHostsFile) || lab::readAll(elysso.knownHostsFile).isEmpty());
 }
 
 void HostConnectionLabTest::changedHostKeyIsRefusedWithBothFingerprints() {
@@ -333,13 +284,11 @@ void HostConnectionLabTest::changedHostKeyIsRefusedWithBothFingerprints() {
     const QString impostor =
         endpoints_.first().name == gorgo.name ? endpoints_.last().name : endpoints_.first().name;
     // known_hosts records another host's key for gorgo's [address]:port.
-    const QList<QByteArray> otherKey = readAll(hostKeyFile(impostor)).trimmed().split(' ');
-    const QByteArray line = QStringLiteral("[%1]:%2 ").arg(gorgo.address).arg(gorgo.port).toUtf8() +
-                            otherKey.value(0) + ' ' + otherKey.value(1) + '\n';
+    const QByteArray line = lab::knownHostsLineWithKeyOf(impostor, gorgo.address, gorgo.port);
     gorgo.knownHostsFile = scratch_.filePath(QStringLiteral("changed_known_hosts"));
-    QVERIFY(writeAll(gorgo.knownHostsFile, line));
-    const QString recorded = fingerprintOfPublicKey(hostKeyFile(impostor));
-    const QString offered = fingerprintOfPublicKey(hostKeyFile(gorgo.name));
+    QVERIFY(lab::writeAll(gorgo.knownHostsFile, line));
+    const QString recorded = lab::fingerprintOf(lab::hostKeyFile(impostor));
+    const QString offered = lab::fingerprintOf(lab::hostKeyFile(gorgo.name));
     QVERIFY(recorded != offered);
 
     HostConnection connection(gorgo);
@@ -361,7 +310,7 @@ void HostConnectionLabTest::changedHostKeyIsRefusedWithBothFingerprints() {
     QCOMPARE(connection.state(), State::Refused);
     QVERIFY(!sawState(states, State::Connected));
     QCOMPARE(unknown.count(), 0);
-    QCOMPARE(readAll(gorgo.knownHostsFile), line);
+    QCOMPARE(lab::readAll(gorgo.knownHostsFile), line);
     Call refused;
     QVERIFY(callAndWait(connection, QStringLiteral("agent.hello"), refused));
     QCOMPARE(refused.reply->errorCode, RpcReply::kNotConnected);
@@ -375,12 +324,8 @@ void HostConnectionLabTest::hostWithStoppedSshdIsUnreachableWhileOthersWork() {
     QTRY_COMPARE_WITH_TIMEOUT(session.state(up), State::Connected, kConnectMs);
     QTRY_COMPARE_WITH_TIMEOUT(session.state(down), State::Connected, kConnectMs);
 
-    QVERIFY(labDaemon(QStringLiteral("stop"), down, QStringLiteral("sshd")));
-    struct Restart {
-        const HostConnectionLabTest* test;
-        QString host;
-        ~Restart() { test->labDaemon(QStringLiteral("start"), host, QStringLiteral("sshd")); }
-    } restart{this, down};
+    QVERIFY(lab::daemon(QStringLiteral("stop"), down, QStringLiteral("sshd")));
+    lab::DaemonRestart restart{down, QStringLiteral("sshd")};
 
     // sshd's children keep established sessions; a new connection meets the closed port.
     HostConnection fresh(endpoint(down));
@@ -409,7 +354,7 @@ void HostConnectionLabTest::hostWithStoppedSshdIsUnreachableWhileOthersWork() {
     QVERIFY(freshStates.count() >= 4);
     QCOMPARE(fresh.state(), State::Unreachable);
 
-    QVERIFY(labDaemon(QStringLiteral("start"), down, QStringLiteral("sshd")));
+    QVERIFY(lab::daemon(QStringLiteral("start"), down, QStringLiteral("sshd")));
     QTRY_COMPARE_WITH_TIMEOUT(fresh.state(), State::Connected, 70000);
     QVERIFY(fresh.reason().isEmpty());
     Call hello;
@@ -421,11 +366,11 @@ void HostConnectionLabTest::brokenConnectionReconnectsWithBackoff() {
     HostEndpoint nireas = endpoint(QStringLiteral("nireas"));
     Forwarder forwarder(nireas.address, nireas.port);
     QVERIFY(forwarder.open());
-    const QList<QByteArray> key = readAll(hostKeyFile(nireas.name)).trimmed().split(' ');
+    const QList<QByteArray> key = lab::readAll(lab::hostKeyFile(nireas.name)).trimmed().split(' ');
     nireas.address = QStringLiteral("127.0.0.1");
     nireas.port = forwarder.port();
     nireas.knownHostsFile = scratch_.filePath(QStringLiteral("forwarded_known_hosts"));
-    QVERIFY(writeAll(nireas.knownHostsFile,
+    QVERIFY(lab::writeAll(nireas.knownHostsFile,
                      QStringLiteral("[127.0.0.1]:%1 ").arg(nireas.port).toUtf8() + key.value(0) +
                          ' ' + key.value(1) + '\n'));
     HostTimings timings;
@@ -510,10 +455,10 @@ void HostConnectionLabTest::keepaliveNoticesASilentAgent() {
 void HostConnectionLabTest::encryptedKeyAsksForItsPassphrase() {
     HostEndpoint theano = endpoint(QStringLiteral("theano"));
     const QString locked = scratch_.filePath(QStringLiteral("locked_key"));
-    QVERIFY(writeAll(locked, readAll(theano.identityFile)));
+    QVERIFY(lab::writeAll(locked, lab::readAll(theano.identityFile)));
     QFile::setPermissions(locked, QFile::ReadOwner | QFile::WriteOwner);
     QVERIFY(
-        run(QStringLiteral("ssh-keygen"),
+        lab::run(QStringLiteral("ssh-keygen"),
             {QStringLiteral("-q"), QStringLiteral("-p"), QStringLiteral("-P"), QString(),
              QStringLiteral("-N"), QStringLiteral("open sesame"), QStringLiteral("-f"), locked}));
     theano.identityFile = locked;
@@ -538,7 +483,7 @@ void HostConnectionLabTest::encryptedKeyAsksForItsPassphrase() {
 void HostConnectionLabTest::refusedKeyIsAnAuthenticationFailure() {
     HostEndpoint theano = endpoint(QStringLiteral("theano"));
     const QString stranger = scratch_.filePath(QStringLiteral("stranger_key"));
-    QVERIFY(run(QStringLiteral("ssh-keygen"),
+    QVERIFY(lab::run(QStringLiteral("ssh-keygen"),
                 {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
                  QStringLiteral("-N"), QString(), QStringLiteral("-f"), stranger}));
     theano.identityFile = stranger;

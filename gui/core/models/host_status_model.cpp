@@ -80,6 +80,29 @@ QString loadText(const QJsonObject& status) {
     return parts.join(QLatin1Char(' '));
 }
 
+/// The first service that reports policy counters ("stats", or "stats_error" when
+/// its stats file could not be read), or an empty object.
+QJsonObject policyService(const QJsonObject& status) {
+    for (const auto& value : status.value(QStringLiteral("services")).toArray()) {
+        QJsonObject service = value.toObject();
+        if (service.contains(QStringLiteral("stats")) ||
+            service.contains(QStringLiteral("stats_error")))
+            return service;
+    }
+    return {};
+}
+
+QJsonObject policyStats(const QJsonObject& status) {
+    return policyService(status).value(QStringLiteral("stats")).toObject();
+}
+
+qint64 policyRejects(const QJsonObject& stats) {
+    QJsonObject answers = stats.value(QStringLiteral("answers")).toObject();
+    return answers.value(QStringLiteral("reject_unknown")).toInteger() +
+           answers.value(QStringLiteral("reject_disabled")).toInteger() +
+           answers.value(QStringLiteral("reject_over_quota")).toInteger();
+}
+
 /// The agent's reason for a part it could not read, or empty.
 QString unavailable(const QJsonObject& status, const QString& part) {
     return status.value(QStringLiteral("unavailable")).toObject().value(part).toString();
@@ -116,6 +139,8 @@ QString HostStatusModel::columnTitle(int column) const {
         return tr("Queues");
     case SessionsColumn:
         return tr("Sessions");
+    case PolicyColumn:
+        return tr("Policy");
     case UptimeColumn:
         return tr("Uptime");
     default:
@@ -198,6 +223,8 @@ QVariant HostStatusModel::display(const Row& row, int column) const {
                    : QString();
     case SessionsColumn:
         return sessionsText(status);
+    case PolicyColumn:
+        return policyText(status);
     case UptimeColumn:
         return status.value(kUptime).isDouble()
                    ? format::duration(status.value(kUptime).toInteger())
@@ -216,6 +243,53 @@ QString HostStatusModel::sessionsText(const QJsonObject& status) const {
     QString text = countsText(sessions, sessionLabels());
     qint64 proxied = sessions.value(QStringLiteral("proxied")).toInteger();
     return proxied > 0 ? tr("%1, %2 proxied").arg(text, format::count(proxied)) : text;
+}
+
+/// "1,204 checked, 37 rejected" since the policy daemon started.
+QString HostStatusModel::policyText(const QJsonObject& status) const {
+    QJsonObject service = policyService(status);
+    if (service.isEmpty())
+        return {};
+    if (!service.value(QStringLiteral("stats")).isObject())
+        return tr("counters unreadable");
+    QJsonObject stats = service.value(QStringLiteral("stats")).toObject();
+    return tr("%1 checked, %2 rejected")
+        .arg(format::count(stats.value(QStringLiteral("requests")).toInteger()),
+             format::count(policyRejects(stats)));
+}
+
+QString HostStatusModel::policyToolTip(const QJsonObject& status) const {
+    QJsonObject service = policyService(status);
+    if (service.isEmpty())
+        return {};
+    QString name = service.value(QStringLiteral("name")).toString();
+    if (!service.value(QStringLiteral("stats")).isObject())
+        return tr("%1: %2").arg(name, service.value(QStringLiteral("stats_error")).toString());
+    QJsonObject stats = service.value(QStringLiteral("stats")).toObject();
+    QJsonObject answers = stats.value(QStringLiteral("answers")).toObject();
+    QJsonObject cache = stats.value(QStringLiteral("cache")).toObject();
+    auto count = [](const QJsonObject& object, const char* key) {
+        return format::count(object.value(QLatin1String(key)).toInteger());
+    };
+    QStringList lines{
+        tr("%1, counters since it started (%2 s old):")
+            .arg(name, count(stats, "age_s")),
+        tr("rejected: unknown %1, disabled %2, over quota %3")
+            .arg(count(answers, "reject_unknown"), count(answers, "reject_disabled"),
+                 count(answers, "reject_over_quota")),
+        tr("back-ends unanswered: %1 (failure action), %2 answered from stale cache")
+            .arg(count(answers, "failure_action"), count(answers, "stale")),
+        tr("cache: %1 hits, %2 misses, %3 entries")
+            .arg(count(cache, "hits"), count(cache, "misses"), count(cache, "entries"))};
+    for (const auto& value : stats.value(QStringLiteral("bridges")).toArray()) {
+        QJsonObject bridge = value.toObject();
+        lines << tr("bridge %1: %2 answers, %3 failures%4")
+                     .arg(bridge.value(QStringLiteral("bridge")).toString(),
+                          count(bridge, "answers"), count(bridge, "failures"),
+                          bridge.value(QStringLiteral("open")).toBool() ? tr(", skipped now")
+                                                                         : QString());
+    }
+    return lines.join(QLatin1Char('\n'));
 }
 
 QVariant HostStatusModel::sortValue(const Row& row, int column) const {
@@ -238,6 +312,11 @@ QVariant HostStatusModel::sortValue(const Row& row, int column) const {
         return partSum(status, kQueues, queueLabels());
     case SessionsColumn:
         return partSum(status, kSessions, sessionLabels());
+    case PolicyColumn: {
+        QJsonObject stats = policyStats(status);
+        return stats.isEmpty() ? QVariant()
+                               : QVariant(stats.value(QStringLiteral("requests")).toInteger());
+    }
     case UptimeColumn:
         return status.value(kUptime).isDouble() ? QVariant(status.value(kUptime).toInteger())
                                                 : QVariant();
@@ -285,6 +364,8 @@ QVariant HostStatusModel::toolTip(const Row& row, int column) const {
         QString why = unavailable(status, kSessions);
         return why.isEmpty() ? unavailable(status, QStringLiteral("sessions_proxied")) : why;
     }
+    case PolicyColumn:
+        return policyToolTip(status);
     case UptimeColumn:
         return unavailable(status, kUptime);
     default:

@@ -7,6 +7,9 @@
 // its figures are cleared rather than shown stale. A host not heard from yet is
 // "waiting". A part of the status the agent could not read (no Postfix: queues; no
 // Dovecot: sessions) is an empty cell whose tooltip gives the agent's reason.
+// The policy column shows the counters of a policy daemon on the host (a service
+// entry with "stats": mailng-policyd's stats file): recipients checked and rejected,
+// the reasons, cache and bridges in the tooltip; empty on hosts without one.
 //
 // Polling is safe: at most one host.status per host is in flight, and a refresh while
 // one is unanswered is sent when it comes back, so a slow host never piles up calls
@@ -35,6 +38,7 @@ public:
         VarColumn,
         QueuesColumn,
         SessionsColumn,
+        PolicyColumn,
         UptimeColumn,
         ColumnCount
     };
@@ -84,6 +88,8 @@ private:
     QVariant toolTip(const Row& row, int column) const;
     QString stateText(const Row& row) const;
     QString sessionsText(const QJsonObject& status) const;
+    QString policyText(const QJsonObject& status) const;
+    QString policyToolTip(const QJsonObject& status) const;
 
     QList<Row> rows_;
 };

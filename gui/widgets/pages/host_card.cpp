@@ -29,7 +29,8 @@ QString servicesHtml(const QJsonObject& status) {
 } // namespace
 
 HostCard::HostCard(const QString& host, QWidget* parent)
-    : QFrame(parent), host_(host), title_(new QLabel(this)), state_(new QLabel(this)) {
+    : QFrame(parent), host_(host), title_(new QLabel(this)), state_(new QLabel(this)),
+      form_(new QFormLayout) {
     setFrameShape(QFrame::StyledPanel);
     setObjectName(QStringLiteral("hostCard_") + host);
     setMinimumWidth(240);
@@ -38,21 +39,22 @@ HostCard::HostCard(const QString& host, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(title_);
     layout->addWidget(state_);
-    layout->addLayout(new QFormLayout);
+    layout->addLayout(form_);
     services_ = addLine(tr("Services"));
     load_ = addLine(tr("Load"));
     var_ = addLine(tr("/var used"));
     queues_ = addLine(tr("Queues"));
     sessions_ = addLine(tr("Sessions"));
+    policy_ = addLine(tr("Policy"));
+    form_->setRowVisible(policy_, false);
     services_->setTextFormat(Qt::RichText);
     layout->addStretch();
 }
 
 QLabel* HostCard::addLine(const QString& label) {
-    auto* form = static_cast<QFormLayout*>(layout()->itemAt(2)->layout());
     auto* value = new QLabel(this);
     value->setWordWrap(true);
-    form->addRow(label + QLatin1Char(':'), value);
+    form_->addRow(label + QLatin1Char(':'), value);
     return value;
 }
 
@@ -80,16 +82,19 @@ void HostCard::update(const HostStatusModel& model) {
     const std::pair<QLabel*, int> lines[] = {{load_, HostStatusModel::LoadColumn},
                                              {var_, HostStatusModel::VarColumn},
                                              {queues_, HostStatusModel::QueuesColumn},
-                                             {sessions_, HostStatusModel::SessionsColumn}};
+                                             {sessions_, HostStatusModel::SessionsColumn},
+                                             {policy_, HostStatusModel::PolicyColumn}};
     for (const auto& [label, column] : lines) {
         label->setText(cell(column));
         label->setToolTip(cell(column, Qt::ToolTipRole));
     }
+    // Only hosts that run a policy daemon have the line.
+    form_->setRowVisible(policy_, !policy_->text().isEmpty());
 }
 
 QString HostCard::text() const {
-    QStringList parts{host_,        state_->text(),  load_->text(),
-                      var_->text(), queues_->text(), sessions_->text()};
+    QStringList parts{host_,           state_->text(),    load_->text(), var_->text(),
+                      queues_->text(), sessions_->text(), policy_->text()};
     return parts.join(QLatin1Char(' '));
 }
 

@@ -1,10 +1,12 @@
 // One host on the dashboard: its name and role, up or down (with the reason), the
-// services that run or not, load, /var use, queue counts and IMAP/POP3 sessions - the
-// texts HostStatusModel gives its row, laid out as a card.
+// services that run or not, load, /var use, queue counts, IMAP/POP3 sessions and, where
+// a policy daemon runs, its counters - the texts HostStatusModel gives its row, laid out
+// as a card.
 #pragma once
 
 #include <QFrame>
 
+class QFormLayout;
 class QLabel;
 
 namespace mailng::gui {
@@ -29,11 +31,13 @@ private:
     QString host_;
     QLabel* title_;
     QLabel* state_;
+    QFormLayout* form_; // the labelled lines
     QLabel* services_;
     QLabel* load_;
     QLabel* var_;
     QLabel* queues_;
     QLabel* sessions_;
+    QLabel* policy_;
 };
 
 } // namespace mailng::gui
