@@ -5,6 +5,7 @@
 // mailbox; the director wizard drains a back-end and brings it back. Mail is sent and
 // mailboxes read with the integration tests' Python helpers (tests/integration).
 #include <QAbstractButton>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -34,6 +35,7 @@
 #include "pages/backend_maintenance_dialog.h"
 #include "pages/dashboard_page.h"
 #include "pages/director_page.h"
+#include "pages/history_chart.h"
 #include "pages/host_card.h"
 #include "pages/quarantine_filter_bar.h"
 #include "pages/quarantine_page.h"
@@ -103,6 +105,17 @@ bool refreshed(Page* page, int timeoutMs = 60000) {
     return finished.wait(timeoutMs);
 }
 
+/// Refreshes `page` until `condition` holds, at most for `timeoutMs`.
+bool refreshedUntil(Page* page, const std::function<bool()>& condition, int timeoutMs) {
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        if (refreshed(page, int(std::max<qint64>(1000, deadline.remainingTime()))) && condition())
+            return true;
+        QTest::qWait(1000);
+    }
+    return false;
+}
+
 } // namespace
 
 class TestConsoleLab : public QObject {
@@ -144,6 +157,39 @@ private slots:
             QVERIFY2(dashboard->card(host)->text().contains(QStringLiteral(" up ")),
                      qPrintable(dashboard->card(host)->text()));
         }
+        // The relays' policy daemons write their counters every 5 s.
+        for (const QString& relay : {kRelay, QStringLiteral("elysso")})
+            QVERIFY2(refreshedUntil(
+                         dashboard,
+                         [&] {
+                             return dashboard->card(relay)->text().contains(
+                                 QStringLiteral(" checked, "));
+                         },
+                         30000),
+                     qPrintable(dashboard->card(relay)->text()));
+    }
+
+    void chartsShowTheAgentsHistory() {
+        // The lab's `mailng-agent serve` samples every 10 s on every host.
+        auto* dashboard = pageOf<DashboardPage>(*window);
+        QVERIFY(refreshed(dashboard));
+        int hosts = 0; // with a Postfix queue
+        for (const QString& host : session->hosts())
+            hosts += dashboard->model()->status(host).value(QStringLiteral("queues")).isObject();
+        QVERIFY(hosts >= 4);
+        QVERIFY2(refreshedUntil(
+                     dashboard,
+                     [&] {
+                         return dashboard->queueChart()->seriesCount() == hosts &&
+                                dashboard->deferredChart()->seriesCount() == hosts;
+                     },
+                     40000),
+                 qPrintable(dashboard->queueChart()->note()));
+        QVERIFY(dashboard->queueChart()->note().isEmpty());
+        // Two samples make a rate; only the relays run a policy daemon.
+        QVERIFY2(refreshedUntil(
+                     dashboard, [&] { return dashboard->flowChart()->seriesCount() == 2; }, 40000),
+                 qPrintable(QString::number(dashboard->flowChart()->seriesCount())));
     }
 
     void screenshotAfterTheFirstRefresh() {

@@ -63,6 +63,18 @@ private slots:
         QVERIFY(summedSeries(QJsonObject{}, queuedMetrics()).isEmpty());
     }
 
+    void flowIsTheCountersIncreasePerMinuteAndSkipsRestarts() {
+        const QJsonObject history = json(R"json({
+          "columns": ["time", "policy_requests"],
+          "rows": [[1700000000, 100], [1700000300, 160], [1700000400, null],
+                   [1700000600, 10], [1700000900, 40]]})json").toObject();
+        QList<QPointF> rates = ratePerMinuteSeries(history, QStringLiteral("policy_requests"));
+        QCOMPARE(rates.size(), 2); // 160 -> 10: policyd restarted, no point
+        QCOMPARE(rates[0], QPointF(1700000300000.0, 12));
+        QCOMPARE(rates[1], QPointF(1700000900000.0, 6));
+        QVERIFY(ratePerMinuteSeries(history, QStringLiteral("queue_hold")).isEmpty());
+    }
+
     void cardsAndCharts() {
         FakeAgentCaller agent({kTheano, kGorgo});
         agent.answer(kTheano, QStringLiteral("host.status"), json(kTheanoStatus));

@@ -28,7 +28,9 @@ DashboardPage::DashboardPage(AgentCaller& caller, QWidget* parent)
     : Page(parent), caller_(caller), model_(new HostStatusModel(&caller, this)),
       tracker_(new RefreshTracker(this)), filter_(new QLineEdit(this)),
       queueChart_(new HistoryChart(tr("Queued messages, last 24 hours"), this)),
-      deferredChart_(new HistoryChart(tr("Deferred messages, last 24 hours"), this)) {
+      deferredChart_(new HistoryChart(tr("Deferred messages, last 24 hours"), this)),
+      flowChart_(new HistoryChart(tr("Recipients checked per minute (relays' policy daemons)"),
+                                  this)) {
     tracker_->watch(model_);
     connect(tracker_, &RefreshTracker::finished, this, &Page::refreshFinished);
     filter_->setPlaceholderText(tr("Find a host"));
@@ -39,6 +41,7 @@ DashboardPage::DashboardPage(AgentCaller& caller, QWidget* parent)
     chartRow->setContentsMargins(0, 0, 0, 0);
     chartRow->addWidget(queueChart_);
     chartRow->addWidget(deferredChart_);
+    chartRow->addWidget(flowChart_);
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(buildCards());
     splitter->addWidget(charts);
@@ -93,36 +96,41 @@ void DashboardPage::setPollInterval(int milliseconds) {
 }
 
 void DashboardPage::loadHistory() {
-    QStringList metrics = queuedMetrics();
+    QStringList metrics = queuedMetrics() << QStringLiteral("policy_requests");
     QJsonObject params{{QStringLiteral("metrics"), QJsonArray::fromStringList(metrics)},
                        {QStringLiteral("max_points"), kHistoryPoints}};
     tracker_->addPending();
     callEach(caller_, caller_.hosts(), QStringLiteral("metrics.history"), params, this,
-             [this, metrics](const HostReplies& replies) {
-                 QMap<QString, QList<QPointF>> queued;
-                 QMap<QString, QList<QPointF>> deferred;
-                 QStringList missing;
-                 QStringList why;
-                 for (auto it = replies.cbegin(); it != replies.cend(); ++it) {
-                     if (!it->ok) {
-                         missing << it.key();
-                         why << ReplyText::hostError(it.key(), *it);
-                         continue;
-                     }
-                     QJsonObject history = it->result.toObject();
-                     queued.insert(it.key(), summedSeries(history, metrics));
-                     deferred.insert(it.key(),
-                                     summedSeries(history, {QStringLiteral("queue_deferred")}));
-                 }
-                 QString note =
-                     missing.isEmpty()
-                         ? QString()
-                         : tr("No history from %1.").arg(missing.join(QStringLiteral(", ")));
-                 QString details = why.join(QLatin1Char('\n'));
-                 queueChart_->setSeries(queued, note, details);
-                 deferredChart_->setSeries(deferred, note, details);
+             [this](const HostReplies& replies) {
+                 showHistory(replies);
                  tracker_->donePending();
              });
+}
+
+void DashboardPage::showHistory(const HostReplies& replies) {
+    QMap<QString, QList<QPointF>> queued;
+    QMap<QString, QList<QPointF>> deferred;
+    QMap<QString, QList<QPointF>> flow;
+    QStringList missing;
+    QStringList why;
+    for (auto it = replies.cbegin(); it != replies.cend(); ++it) {
+        if (!it->ok) {
+            missing << it.key();
+            why << ReplyText::hostError(it.key(), *it);
+            continue;
+        }
+        QJsonObject history = it->result.toObject();
+        queued.insert(it.key(), summedSeries(history, queuedMetrics()));
+        deferred.insert(it.key(), summedSeries(history, {QStringLiteral("queue_deferred")}));
+        flow.insert(it.key(), ratePerMinuteSeries(history, QStringLiteral("policy_requests")));
+    }
+    QString note = missing.isEmpty()
+                       ? QString()
+                       : tr("No history from %1.").arg(missing.join(QStringLiteral(", ")));
+    QString details = why.join(QLatin1Char('\n'));
+    queueChart_->setSeries(queued, note, details);
+    deferredChart_->setSeries(deferred, note, details);
+    flowChart_->setSeries(flow, note, details);
 }
 
 void DashboardPage::filterCards(const QString& text) {

@@ -1,13 +1,15 @@
 // The dashboard: is the mail system well? A card per host (HostCard over
 // HostStatusModel: up or down with the reason, role, services, load, /var, queues,
 // sessions) and Qt Charts of the queues over the last day from every agent's metrics
-// history (metrics.history). Refreshed when shown, on F5 and every 30 s while shown.
+// history (metrics.history), and the mail flow at the relays: recipients their policy
+// daemons checked per minute. Refreshed when shown, on F5 and every 30 s while shown.
 #pragma once
 
 #include <QHash>
 #include <QTimer>
 
 #include "agent_caller.h"
+#include "fan_out_call.h"
 #include "page.h"
 
 class QGridLayout;
@@ -38,6 +40,7 @@ public:
     HostCard* card(const QString& host) const { return cards_.value(host); }
     HistoryChart* queueChart() const { return queueChart_; }
     HistoryChart* deferredChart() const { return deferredChart_; }
+    HistoryChart* flowChart() const { return flowChart_; }
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -46,6 +49,7 @@ protected:
 private:
     QWidget* buildCards();
     void loadHistory();
+    void showHistory(const HostReplies& replies);
     void filterCards(const QString& text);
 
     AgentCaller& caller_;
@@ -56,6 +60,7 @@ private:
     QHash<QString, HostCard*> cards_;
     HistoryChart* queueChart_;
     HistoryChart* deferredChart_;
+    HistoryChart* flowChart_;
     QTimer poll_;
 };
 

@@ -27,6 +27,18 @@ QList<QPointF> summedSeries(const QJsonObject& history, const QStringList& metri
     return points;
 }
 
+QList<QPointF> ratePerMinuteSeries(const QJsonObject& history, const QString& metric) {
+    QList<QPointF> rates;
+    const QList<QPointF> counter = summedSeries(history, {metric});
+    for (qsizetype i = 1; i < counter.size(); ++i) {
+        const double minutes = (counter[i].x() - counter[i - 1].x()) / 60000.0;
+        const double increase = counter[i].y() - counter[i - 1].y();
+        if (minutes > 0 && increase >= 0)
+            rates << QPointF(counter[i].x(), increase / minutes);
+    }
+    return rates;
+}
+
 QStringList queuedMetrics() {
     return {QStringLiteral("queue_maildrop"), QStringLiteral("queue_incoming"),
             QStringLiteral("queue_active"), QStringLiteral("queue_deferred"),

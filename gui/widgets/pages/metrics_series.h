@@ -14,6 +14,12 @@ namespace mailng::gui {
 /// metrics the result lacks count as no value. Oldest first, as the agent sends them.
 QList<QPointF> summedSeries(const QJsonObject& history, const QStringList& metrics);
 
+/// The per-minute rate of a counter metric that only grows (policy_requests): one
+/// point per row after the first, at the later row's time, y = increase per 60 s
+/// since the row before. A decrease means the counting daemon restarted: that
+/// interval has no point. Rows without a value are skipped.
+QList<QPointF> ratePerMinuteSeries(const QJsonObject& history, const QString& metric);
+
 /// The metrics whose sum is "queued messages": every queue but corrupt.
 QStringList queuedMetrics();
 
