@@ -107,7 +107,10 @@
     </message>
     <message numerus="yes">
         <source>%n audit entries shown</source>
-        <translation><numerusform>Εμφανίζεται %n εγγραφή ελέγχου</numerusform><numerusform>Εμφανίζονται %n εγγραφές ελέγχου</numerusform></translation>
+        <translation>
+            <numerusform>Εμφανίζεται %n εγγραφή ελέγχου</numerusform>
+            <numerusform>Εμφανίζονται %n εγγραφές ελέγχου</numerusform>
+        </translation>
     </message>
     <message>
         <source> (loading…)</source>
@@ -133,7 +136,7 @@
         <translation>Δεν ξεκίνησε</translation>
     </message>
     <message>
-        <source>Read the back-end's weight on every director</source>
+        <source>Read the back-end&apos;s weight on every director</source>
         <translation>Ανάγνωση του βάρους του back-end σε κάθε director</translation>
     </message>
     <message>
@@ -206,7 +209,10 @@
     </message>
     <message numerus="yes">
         <source>%n session(s) remain; kicking again</source>
-        <translation><numerusform>Απομένει %n συνεδρία· νέα αποσύνδεση</numerusform><numerusform>Απομένουν %n συνεδρίες· νέα αποσύνδεση</numerusform></translation>
+        <translation>
+            <numerusform>Απομένει %n συνεδρία· νέα αποσύνδεση</numerusform>
+            <numerusform>Απομένουν %n συνεδρίες· νέα αποσύνδεση</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1: weight set back to %2</source>
@@ -256,7 +262,7 @@
         <translation>Επαναφορά</translation>
     </message>
     <message>
-        <source>Moves every session off the back-end as the manual's "Back-end system maintenance" does, waits while you work on it, then brings it back. Disable anything that changes director weights by itself (poolmon, cron jobs) first.</source>
+        <source>Moves every session off the back-end as the manual&apos;s &quot;Back-end system maintenance&quot; does, waits while you work on it, then brings it back. Disable anything that changes director weights by itself (poolmon, cron jobs) first.</source>
         <translation>Μεταφέρει όλες τις συνεδρίες από το back-end όπως η διαδικασία «Back-end system maintenance» του εγχειριδίου, περιμένει όσο εργάζεστε σε αυτό και έπειτα το επαναφέρει. Απενεργοποιήστε πρώτα ό,τι αλλάζει μόνο του τα βάρη των director (poolmon, εργασίες cron).</translation>
     </message>
     <message>
@@ -300,6 +306,10 @@
     <message>
         <source>No history from %1.</source>
         <translation>Χωρίς ιστορικό από: %1.</translation>
+    </message>
+    <message>
+        <source>Recipients checked per minute (relays&apos; policy daemons)</source>
+        <translation>Παραλήπτες που ελέγχθηκαν ανά λεπτό (policy daemons των relays)</translation>
     </message>
 </context>
 <context>
@@ -403,7 +413,7 @@
         <translation>Άνοιγμα αρχείου συστοιχίας…</translation>
     </message>
     <message>
-        <source>Open the example cluster (the manual's)</source>
+        <source>Open the example cluster (the manual&apos;s)</source>
         <translation>Άνοιγμα της συστοιχίας-παραδείγματος (του εγχειριδίου)</translation>
     </message>
     <message>
@@ -496,6 +506,14 @@
         <translation>Το αρχείο συστοιχίας έχει προβλήματα:
 %1</translation>
     </message>
+    <message>
+        <source>Open another cluster. The console leaves the cluster it shows now only when the new cluster file has been read without problems.</source>
+        <translation>Άνοιγμα άλλης συστοιχίας. Η κονσόλα αφήνει τη συστοιχία που δείχνει τώρα μόνο όταν το νέο αρχείο συστοιχίας διαβαστεί χωρίς προβλήματα.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Άκυρο</translation>
+    </message>
 </context>
 <context>
     <name>mailng::gui::HistoryChart</name>
@@ -526,6 +544,10 @@
         <source>Sessions</source>
         <translation>Συνεδρίες</translation>
     </message>
+    <message>
+        <source>Policy</source>
+        <translation>Πολιτική</translation>
+    </message>
 </context>
 <context>
     <name>mailng::gui::HostKeyDialog</name>
@@ -534,7 +556,7 @@
         <translation>Άγνωστο κλειδί διακομιστή: %1</translation>
     </message>
     <message>
-        <source>The SSH host key of %1 (%2) is not known yet. Compare its fingerprint with the one the server shows (ssh-keygen -lf on the host's key) before you accept it. An accepted key is recorded in known_hosts.</source>
+        <source>The SSH host key of %1 (%2) is not known yet. Compare its fingerprint with the one the server shows (ssh-keygen -lf on the host&apos;s key) before you accept it. An accepted key is recorded in known_hosts.</source>
         <translation>Το κλειδί SSH του διακομιστή %1 (%2) δεν είναι ακόμη γνωστό. Συγκρίνετε το αποτύπωμά του με αυτό που δείχνει ο ίδιος ο διακομιστής (ssh-keygen -lf στο κλειδί του) πριν το αποδεχτείτε. Ένα κλειδί που γίνεται αποδεκτό καταγράφεται στο known_hosts.</translation>
     </message>
     <message>
@@ -669,6 +691,46 @@ Offered now: %2</source>
         <source>%1, %2 proxied</source>
         <translation>%1, %2 μέσω proxy</translation>
     </message>
+    <message>
+        <source>Policy</source>
+        <translation>Πολιτική</translation>
+    </message>
+    <message>
+        <source>counters unreadable</source>
+        <translation>μη αναγνώσιμοι μετρητές</translation>
+    </message>
+    <message>
+        <source>%1 checked, %2 rejected</source>
+        <translation>%1 ελέγχθηκαν, %2 απορρίφθηκαν</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1, counters since it started (%2 s old):</source>
+        <translation>%1, μετρητές από την εκκίνησή του (πριν από %2 s):</translation>
+    </message>
+    <message>
+        <source>rejected: unknown %1, disabled %2, over quota %3</source>
+        <translation>απορρίφθηκαν: άγνωστοι %1, απενεργοποιημένοι %2, πάνω από το όριο %3</translation>
+    </message>
+    <message>
+        <source>back-ends unanswered: %1 (failure action), %2 answered from stale cache</source>
+        <translation>back-ends χωρίς απάντηση: %1 (ενέργεια αποτυχίας), %2 απαντήθηκαν από παλιά cache</translation>
+    </message>
+    <message>
+        <source>cache: %1 hits, %2 misses, %3 entries</source>
+        <translation>cache: %1 επιτυχίες, %2 αστοχίες, %3 εγγραφές</translation>
+    </message>
+    <message>
+        <source>bridge %1: %2 answers, %3 failures%4</source>
+        <translation>bridge %1: %2 απαντήσεις, %3 αποτυχίες%4</translation>
+    </message>
+    <message>
+        <source>, skipped now</source>
+        <translation>, παρακάμπτεται τώρα</translation>
+    </message>
 </context>
 <context>
     <name>mailng::gui::Language</name>
@@ -730,6 +792,10 @@ Offered now: %2</source>
     <message>
         <source>&lt;p&gt;&lt;b&gt;mailng console&lt;/b&gt; %1&lt;/p&gt;&lt;p&gt;Manages a Postfix, Dovecot and amavisd mail cluster through the mailng agent on each host.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;Κονσόλα mailng&lt;/b&gt; %1&lt;/p&gt;&lt;p&gt;Διαχειρίζεται μια συστοιχία αλληλογραφίας Postfix, Dovecot και amavisd μέσω του mailng agent σε κάθε διακομιστή.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Open cluster…</source>
+        <translation>Ά&amp;νοιγμα συστοιχίας…</translation>
     </message>
 </context>
 <context>
@@ -944,7 +1010,10 @@ Offered now: %2</source>
     </message>
     <message numerus="yes">
         <source>%n message(s) released</source>
-        <translation><numerusform>Αποδεσμεύτηκε %n μήνυμα</numerusform><numerusform>Αποδεσμεύτηκαν %n μηνύματα</numerusform></translation>
+        <translation>
+            <numerusform>Αποδεσμεύτηκε %n μήνυμα</numerusform>
+            <numerusform>Αποδεσμεύτηκαν %n μηνύματα</numerusform>
+        </translation>
     </message>
     <message>
         <source>Select the messages to delete first.</source>
@@ -956,7 +1025,10 @@ Offered now: %2</source>
     </message>
     <message numerus="yes">
         <source>Delete %n quarantined message(s)</source>
-        <translation><numerusform>Διαγραφή %n μηνύματος από την καραντίνα</numerusform><numerusform>Διαγραφή %n μηνυμάτων από την καραντίνα</numerusform></translation>
+        <translation>
+            <numerusform>Διαγραφή %n μηνύματος από την καραντίνα</numerusform>
+            <numerusform>Διαγραφή %n μηνυμάτων από την καραντίνα</numerusform>
+        </translation>
     </message>
     <message>
         <source> on %1?</source>
@@ -972,7 +1044,10 @@ Offered now: %2</source>
     </message>
     <message numerus="yes">
         <source>%n message(s) deleted</source>
-        <translation><numerusform>Διαγράφηκε %n μήνυμα</numerusform><numerusform>Διαγράφηκαν %n μηνύματα</numerusform></translation>
+        <translation>
+            <numerusform>Διαγράφηκε %n μήνυμα</numerusform>
+            <numerusform>Διαγράφηκαν %n μηνύματα</numerusform>
+        </translation>
     </message>
     <message>
         <source>Working…</source>
@@ -1015,7 +1090,10 @@ Offered now: %2</source>
     </message>
     <message numerus="yes">
         <source>Release %n message(s):</source>
-        <translation><numerusform>Αποδέσμευση %n μηνύματος:</numerusform><numerusform>Αποδέσμευση %n μηνυμάτων:</numerusform></translation>
+        <translation>
+            <numerusform>Αποδέσμευση %n μηνύματος:</numerusform>
+            <numerusform>Αποδέσμευση %n μηνυμάτων:</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1046,19 +1124,31 @@ Offered now: %2</source>
     </message>
     <message numerus="yes">
         <source>Put %n message(s) on hold</source>
-        <translation><numerusform>Θέση %n μηνύματος σε αναμονή</numerusform><numerusform>Θέση %n μηνυμάτων σε αναμονή</numerusform></translation>
+        <translation>
+            <numerusform>Θέση %n μηνύματος σε αναμονή</numerusform>
+            <numerusform>Θέση %n μηνυμάτων σε αναμονή</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Release %n message(s) from hold</source>
-        <translation><numerusform>Αποδέσμευση %n μηνύματος από την αναμονή</numerusform><numerusform>Αποδέσμευση %n μηνυμάτων από την αναμονή</numerusform></translation>
+        <translation>
+            <numerusform>Αποδέσμευση %n μηνύματος από την αναμονή</numerusform>
+            <numerusform>Αποδέσμευση %n μηνυμάτων από την αναμονή</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Requeue %n message(s)</source>
-        <translation><numerusform>Επανένταξη %n μηνύματος στην ουρά</numerusform><numerusform>Επανένταξη %n μηνυμάτων στην ουρά</numerusform></translation>
+        <translation>
+            <numerusform>Επανένταξη %n μηνύματος στην ουρά</numerusform>
+            <numerusform>Επανένταξη %n μηνυμάτων στην ουρά</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Delete %n message(s)</source>
-        <translation><numerusform>Διαγραφή %n μηνύματος</numerusform><numerusform>Διαγραφή %n μηνυμάτων</numerusform></translation>
+        <translation>
+            <numerusform>Διαγραφή %n μηνύματος</numerusform>
+            <numerusform>Διαγραφή %n μηνυμάτων</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 on %2 (%3)?</source>
@@ -1066,7 +1156,10 @@ Offered now: %2</source>
     </message>
     <message numerus="yes">
         <source>%n host(s)</source>
-        <translation><numerusform>%n διακομιστή</numerusform><numerusform>%n διακομιστές</numerusform></translation>
+        <translation>
+            <numerusform>%n διακομιστή</numerusform>
+            <numerusform>%n διακομιστές</numerusform>
+        </translation>
     </message>
     <message>
         <source>Deleted messages cannot be brought back.</source>
@@ -1074,19 +1167,31 @@ Offered now: %2</source>
     </message>
     <message numerus="yes">
         <source>%n message(s) put on hold</source>
-        <translation><numerusform>Τέθηκε σε αναμονή %n μήνυμα</numerusform><numerusform>Τέθηκαν σε αναμονή %n μηνύματα</numerusform></translation>
+        <translation>
+            <numerusform>Τέθηκε σε αναμονή %n μήνυμα</numerusform>
+            <numerusform>Τέθηκαν σε αναμονή %n μηνύματα</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n message(s) released from hold</source>
-        <translation><numerusform>Αποδεσμεύτηκε από την αναμονή %n μήνυμα</numerusform><numerusform>Αποδεσμεύτηκαν από την αναμονή %n μηνύματα</numerusform></translation>
+        <translation>
+            <numerusform>Αποδεσμεύτηκε από την αναμονή %n μήνυμα</numerusform>
+            <numerusform>Αποδεσμεύτηκαν από την αναμονή %n μηνύματα</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n message(s) requeued</source>
-        <translation><numerusform>Επανεντάχθηκε στην ουρά %n μήνυμα</numerusform><numerusform>Επανεντάχθηκαν στην ουρά %n μηνύματα</numerusform></translation>
+        <translation>
+            <numerusform>Επανεντάχθηκε στην ουρά %n μήνυμα</numerusform>
+            <numerusform>Επανεντάχθηκαν στην ουρά %n μηνύματα</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n message(s) deleted</source>
-        <translation><numerusform>Διαγράφηκε %n μήνυμα</numerusform><numerusform>Διαγράφηκαν %n μηνύματα</numerusform></translation>
+        <translation>
+            <numerusform>Διαγράφηκε %n μήνυμα</numerusform>
+            <numerusform>Διαγράφηκαν %n μηνύματα</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1239,10 +1344,13 @@ Offered now: %2</source>
     </message>
     <message numerus="yes">
         <source>%n selected message(s) left out: not in a queue that this action applies to.</source>
-        <translation><numerusform>Παραλείφθηκε %n επιλεγμένο μήνυμα: δεν βρίσκεται σε ουρά στην οποία εφαρμόζεται αυτή η ενέργεια.</numerusform><numerusform>Παραλείφθηκαν %n επιλεγμένα μηνύματα: δεν βρίσκονται σε ουρά στην οποία εφαρμόζεται αυτή η ενέργεια.</numerusform></translation>
+        <translation>
+            <numerusform>Παραλείφθηκε %n επιλεγμένο μήνυμα: δεν βρίσκεται σε ουρά στην οποία εφαρμόζεται αυτή η ενέργεια.</numerusform>
+            <numerusform>Παραλείφθηκαν %n επιλεγμένα μηνύματα: δεν βρίσκονται σε ουρά στην οποία εφαρμόζεται αυτή η ενέργεια.</numerusform>
+        </translation>
     </message>
     <message>
-        <source>The filter's queue holds no message that this action applies to.</source>
+        <source>The filter&apos;s queue holds no message that this action applies to.</source>
         <translation>Η ουρά του φίλτρου δεν περιέχει μήνυμα στο οποίο εφαρμόζεται αυτή η ενέργεια.</translation>
     </message>
     <message>
@@ -1305,7 +1413,7 @@ Offered now: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <source>its age buckets differ from the other hosts'</source>
+        <source>its age buckets differ from the other hosts&apos;</source>
         <translation>τα διαστήματα ηλικίας του διαφέρουν από των άλλων διακομιστών</translation>
     </message>
 </context>
