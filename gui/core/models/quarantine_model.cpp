@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model_format.h"
+#include "release_in_background.h"
 
 namespace mailng::gui {
 
@@ -208,7 +209,7 @@ QJsonObject QuarantineModel::listParams() const {
 }
 
 void QuarantineModel::clearRows() {
-    rows_.clear();
+    releaseInBackground(rows_, seen_);
     seen_ = QList<QSet<QString>>(hostNames().size());
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model_format.h"
+#include "release_in_background.h"
 
 namespace mailng::gui {
 namespace {
@@ -202,7 +203,7 @@ QJsonObject QueueModel::listParams() const {
 }
 
 void QueueModel::clearRows() {
-    rows_.clear();
+    releaseInBackground(rows_, seen_);
     seen_ = QList<QSet<QString>>(hostNames().size());
 }
 
