@@ -15,13 +15,14 @@ import subprocess
 import sys
 import time
 
+import queue_fill  # tests/bench/queue_fill.py, shared with run-console-bench
+
 BUILD = os.environ["MAILNG_BUILD_DIR"]
 LAB_DIR = os.environ["MAILNG_BENCH_LAB_DIR"]
 WORK = os.environ["MAILNG_BENCH_WORK_DIR"]
 SIZES = [int(n) for n in os.environ.get("MAILNG_BENCH_SIZES", "10000 100000").split()]
 REPEAT = int(os.environ.get("MAILNG_BENCH_REPEAT", "3"))
 HOST = "thalia"
-DOMAINS = 20
 
 
 def say(text):
@@ -104,58 +105,16 @@ def agent_result(output):
 
 
 def count_held():
-    queue_dir = subprocess.run(["postconf", "-c", CONFIG_DIR, "-h", "queue_directory"],
-                               capture_output=True, text=True, check=True).stdout.strip()
-    total = 0
-    for dirpath, _, files in os.walk(os.path.join(queue_dir, "hold")):
-        total += len(files)
-    return total
+    return queue_fill.count_held(CONFIG_DIR)
 
 
 def hold_everything_thalia_receives():
-    """thalia's smtpd puts every message on hold and accepts the bench's sender: the
-    queue fills without any delivery."""
-    subprocess.run(["postconf", "-c", CONFIG_DIR, "-e",
-                    "mynetworks = 127.0.0.0/8",
-                    "smtpd_client_restrictions = check_client_access static:HOLD",
-                    "smtpd_recipient_restrictions = permit_mynetworks, reject",
-                    "smtpd_relay_restrictions = permit_mynetworks, reject"], check=True)
-    subprocess.run(["postfix", "-c", CONFIG_DIR, "reload"], check=True,
-                   capture_output=True)
-    time.sleep(1)
+    queue_fill.hold_everything(CONFIG_DIR)
 
 
 def fill_to(target):
-    """Sends messages with smtp-source until `target` are held, spread over DOMAINS
-    recipient domains."""
-    address = f"{HOST_INFO['address']}:{HOST_INFO['ports']['smtp']}"
-    have = count_held()
-    while have < target:
-        batch = min(target - have, 5000 * DOMAINS)
-        per_domain = max(1, batch // DOMAINS)
-        say(f"queue holds {have}; adding {per_domain * DOMAINS}")
-        processes = [subprocess.Popen(["smtp-source", "-s", "4", "-m", str(per_domain), "-l", "2048",
-                                       "-f", f"bench{d}@sender{d % 5}.example.org",
-                                       "-t", f"user{d}@dest{d}.example.net", address],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                     for d in range(DOMAINS)]
-        for process in processes:
-            process.wait()
-        wait_settled()
-        have = count_held()
-    return have
-
-
-def wait_settled():
-    """Until incoming and active are empty: cleanup and qmgr have finished."""
-    config = subprocess.run(["postconf", "-c", CONFIG_DIR, "-h", "queue_directory"],
-                            capture_output=True, text=True, check=True).stdout.strip()
-    for _ in range(600):
-        busy = sum(len(files) for queue in ("incoming", "active", "maildrop")
-                   for _, _, files in os.walk(os.path.join(config, queue)))
-        if busy == 0:
-            return
-        time.sleep(1)
+    """Sends messages with smtp-source until `target` are held (queue_fill.py)."""
+    return queue_fill.fill_to(HOST_INFO, target, prefix="queue-bench")
 
 
 def measure_size(size):
