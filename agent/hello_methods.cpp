@@ -1,6 +1,7 @@
 // agent.hello: who the agent is, who the caller is to it, and what this host can do,
 // so that the console can show only the pages and buttons that will work.
 #include "method_table.h"
+#include "queue_source.h"
 
 #include <unistd.h>
 
@@ -29,7 +30,7 @@ nlohmann::json tools_json(const ToolPaths& tools) {
 
 nlohmann::json capabilities_json(const AgentConfig& config) {
     const auto& tools = config.tools;
-    bool postfix = executable(tools.postqueue) && exists(config.postfix_config_dir + "/main.cf");
+    bool postfix = !postfix_missing(config);
     bool quarantine = exists(config.amavis_quarantine_dir);
     // Releasing needs a quarantine to release from, not only the script (which a host
     // without amavisd may have from the package).

@@ -207,23 +207,35 @@ MethodResult queue_show(const CallContext& context, const nlohmann::json& params
                           {"max_bytes", config.show_max_bytes}};
 }
 
+/// `handler`, run only on a host with Postfix; elsewhere every queue method answers
+/// not_supported (-32004) instead of a failing postqueue.
+Handler where_postfix_runs(Handler handler) {
+    return [handler = std::move(handler)](const CallContext& context,
+                                          const nlohmann::json& params) -> MethodResult {
+        if (auto missing = postfix_missing(context.config))
+            return unexpected(*missing);
+        return handler(context, params);
+    };
+}
+
 void register_changes(MethodTable& table) {
     for (auto action : {PostsuperAction::hold, PostsuperAction::release, PostsuperAction::requeue,
                         PostsuperAction::remove}) {
         table.add({std::string(method_name(action)), Access::operator_, true,
-                   [action](const CallContext& context, const nlohmann::json& params) {
+                   where_postfix_runs([action](const CallContext& context,
+                                               const nlohmann::json& params) {
                        return change_queue(context, params, action);
-                   }});
+                   })});
     }
-    table.add({"queue.flush", Access::operator_, true, flush_queue});
+    table.add({"queue.flush", Access::operator_, true, where_postfix_runs(flush_queue)});
 }
 
 } // namespace
 
 void register_queue_methods(MethodTable& table) {
-    table.add({"queue.list", Access::viewer, false, queue_list});
-    table.add({"queue.summary", Access::viewer, false, queue_summary});
-    table.add({"queue.show", Access::viewer, false, queue_show});
+    table.add({"queue.list", Access::viewer, false, where_postfix_runs(queue_list)});
+    table.add({"queue.summary", Access::viewer, false, where_postfix_runs(queue_summary)});
+    table.add({"queue.show", Access::viewer, false, where_postfix_runs(queue_show)});
     register_changes(table);
 }
 

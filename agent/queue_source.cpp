@@ -94,6 +94,15 @@ Result<QueueSource, jsonrpc::Error> queue_source_from_params(const nlohmann::jso
     return unexpected(jsonrpc::invalid_params_error("source must be auto, files or postqueue"));
 }
 
+std::optional<jsonrpc::Error> postfix_missing(const AgentConfig& config) {
+    if (::access(config.tools.postqueue.c_str(), X_OK) != 0)
+        return jsonrpc::not_supported_error("Postfix (no executable " + config.tools.postqueue + ")");
+    std::string main_cf = config.postfix_config_dir + "/main.cf";
+    if (::access(main_cf.c_str(), F_OK) != 0)
+        return jsonrpc::not_supported_error("Postfix (no " + main_cf + ")");
+    return std::nullopt;
+}
+
 Result<std::string, jsonrpc::Error> queue_directory(const AgentConfig& config) {
     if (!config.postfix_queue_dir.empty())
         return config.postfix_queue_dir;

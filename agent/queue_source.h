@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,11 @@ std::string_view to_string(QueueSource source);
 
 /// The "source" param: "auto" (default), "files" or "postqueue".
 Result<QueueSource, jsonrpc::Error> queue_source_from_params(const nlohmann::json& params);
+
+/// Why this host has no Postfix instance the agent can manage (not_supported: postqueue
+/// is not executable, or postfix.config_dir holds no main.cf), or nullopt when it has.
+/// The same rule gives agent.hello's "queue" capability.
+std::optional<jsonrpc::Error> postfix_missing(const AgentConfig& config);
 
 /// The Postfix queue_directory: the configured one, else `postconf -h queue_directory`
 /// of the instance (asked once per process). Errors: no Postfix here (not_supported),

@@ -4,12 +4,12 @@
 // wait in order. Passphrases go straight to the session and are never kept.
 #pragma once
 
+#include <QDialog>
 #include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QString>
 
-class QDialog;
 class QWidget;
 
 namespace mailng::gui {

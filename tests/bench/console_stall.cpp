@@ -37,7 +37,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDateTime>
-#include <QDialog> // connection_prompts.h uses QPointer<QDialog> without including it
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>

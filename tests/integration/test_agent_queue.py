@@ -77,6 +77,18 @@ class AgentQueueTest(unittest.TestCase):
         self.assertIn("queue.delete", hello["methods"])
         self.assertTrue(hello["capabilities"]["queue"])
 
+    def test_a_host_without_postfix_says_so(self):
+        # nireas, the directory, runs no Postfix: every queue method is not_supported
+        # (the console shows it as a host without a queue, not as a failure).
+        with Agent("nireas") as directory:
+            self.assertFalse(directory.call("agent.hello")["capabilities"]["queue"])
+            for method, params in (("queue.list", {}), ("queue.summary", {}),
+                                   ("queue.hold", {"ids": ["4BxYzW1abc"]})):
+                with self.assertRaises(AgentError) as refused:
+                    directory.call(method, params)
+                self.assertEqual(refused.exception.code, -32004, method)
+                self.assertIn("Postfix", refused.exception.message)
+
     def test_list_from_the_files_equals_postqueue(self):
         for source in ("files", "postqueue"):
             # A retry may move a message between queues between the two reads: compare
