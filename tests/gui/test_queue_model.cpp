@@ -201,6 +201,44 @@ private slots:
                  QStringLiteral("1,536,000 bytes"));
     }
 
+    void sortsOffTheGuiThreadAndKeepsSelectionsOnTheirRows() {
+        FakeAgentCaller agent({kRelay1, kRelay2});
+        agent.answer(kRelay1, kList, json(kRelay1Page));
+        agent.answer(kRelay2, kList, json(kRelay2Page));
+        QueueModel model(&agent);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.refresh();
+        QVERIFY(agent.settle());
+        QPersistentModelIndex hold = model.index(rowOf(model, QStringLiteral("9A2C31F0E4")), 0);
+        QSignalSpy sorted(&model, &QueueModel::sorted);
+
+        model.sort(QueueModel::SizeColumn, Qt::DescendingOrder);
+        QVERIFY(model.isSorting());
+        QVERIFY(sorted.wait());
+        QCOMPARE(model.queueIdAt(0), QStringLiteral("9A2C31F0E4")); // 1.5 MB
+        QCOMPARE(model.queueIdAt(2), QStringLiteral("4Sx1bT0nNfz9vKq")); // 512 bytes
+        QCOMPARE(hold.row(), 0);
+        QCOMPARE(hold.data(QueueModel::QueueIdRole).toString(), QStringLiteral("9A2C31F0E4"));
+
+        // The null sender has no text: it sorts first in ascending order.
+        model.sort(QueueModel::SenderColumn, Qt::AscendingOrder);
+        QVERIFY(sorted.wait());
+        QCOMPARE(model.queueIdAt(0), QStringLiteral("9A2C31F0E4"));
+        QCOMPARE(model.queueIdAt(1), QStringLiteral("4Sx1bT0nNfz9vKp")); // alice
+        QCOMPARE(model.queueIdAt(2), QStringLiteral("4Sx1bT0nNfz9vKq")); // dave
+
+        // A refresh keeps the sort: the new rows come sorted once they are in.
+        model.sort(QueueModel::ArrivalColumn, Qt::DescendingOrder);
+        QVERIFY(sorted.wait());
+        model.refresh();
+        QVERIFY(agent.settle());
+        QTRY_VERIFY(!model.isSorting());
+        QCOMPARE(model.sortColumn(), int(QueueModel::ArrivalColumn));
+        QCOMPARE(model.queueIdAt(0), QStringLiteral("4Sx1bT0nNfz9vKq")); // newest
+        QCOMPARE(model.queueIdAt(2), QStringLiteral("4Sx1bT0nNfz9vKp")); // oldest
+    }
+
     void asksPagesUntilEveryTotalIsLoaded() {
         FakeAgentCaller agent({kRelay1, kRelay2});
         agent.answer(kRelay1, kList, generatedQueue(1200));

@@ -11,10 +11,18 @@
 // the last reset is dropped. A host that cannot
 // do the method at all (the agent's not_supported: no Postfix, no amavisd) counts as an
 // empty list; any other failure ends that host's paging and keeps its error.
+//
+// sort() orders the loaded rows by a column's SortRole values without holding the GUI
+// thread: the keys are read here (one data() per row), ordered on a pool thread, and
+// the order is applied when it comes back (layoutChanged; persistent indexes follow
+// their rows). Pages that arrive later are sorted in the same way once they are in; a
+// refresh keeps the sort column. Rows without a value come first in ascending order.
 #pragma once
 
 #include <QJsonArray>
 #include <QMap>
+
+#include <vector>
 
 #include "agent_table_model.h"
 #include "host_pager.h"
@@ -35,12 +43,21 @@ public:
     qint64 totalCount() const;
     qint64 pageSize() const { return pager_.pageSize(); }
 
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    /// The column sort() was last asked for, -1 for none; and its order.
+    int sortColumn() const { return sortColumn_; }
+    Qt::SortOrder sortOrder() const { return sortOrder_; }
+    /// Whether an order is being computed on the pool thread.
+    bool isSorting() const { return sortInFlight_; }
+
 public slots:
     void refresh() override;
 
 signals:
     /// A host's total became known or changed.
     void totalsChanged();
+    /// A sort's order was applied to the rows.
+    void sorted();
 
 protected:
     /// The list method ("queue.list") and its params without offset and limit.
@@ -52,6 +69,10 @@ protected:
     /// beginInsertRows/endInsertRows, and returns how many it appended. `total` is the
     /// host's total as this page says.
     virtual int appendItems(int host, const QJsonArray& items, qint64 total) = 0;
+    /// Reorders the rows: the row at position i afterwards is the one that was at
+    /// order[i]. `order` is a permutation of 0..rowCount()-1. Called between
+    /// layoutAboutToBeChanged and layoutChanged.
+    virtual void permuteRows(const std::vector<int>& order) = 0;
 
     /// The hosts of the current refresh; rows refer to them by index.
     const QStringList& hostNames() const { return hostNames_; }
@@ -70,9 +91,16 @@ protected:
 private:
     void requestPages();
     void pageReplied(const QString& host, const RpcReply& reply);
+    void startSort();
+    void applySort(quint64 resets, std::vector<int> order);
 
     HostPager pager_;
     QStringList hostNames_;
+    int sortColumn_ = -1;
+    Qt::SortOrder sortOrder_ = Qt::AscendingOrder;
+    bool sortInFlight_ = false;
+    bool sortAgain_ = false; // rows came while an order was computed
+    quint64 resets_ = 0;     // an order computed before a reset is dropped
 };
 
 } // namespace mailng::gui

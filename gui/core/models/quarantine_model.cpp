@@ -213,6 +213,13 @@ void QuarantineModel::clearRows() {
     seen_ = QList<QSet<QString>>(hostNames().size());
 }
 
+void QuarantineModel::permuteRows(const std::vector<int>& order) {
+    std::deque<Row> sorted;
+    for (int row : order)
+        sorted.push_back(std::move(rows_[std::size_t(row)]));
+    rows_.swap(sorted);
+}
+
 int QuarantineModel::appendItems(int host, const QJsonArray& items, qint64) {
     if (host < 0)
         return 0;

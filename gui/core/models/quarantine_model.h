@@ -4,8 +4,8 @@
 // Paged like QueueModel (PagedListModel): refresh() asks every host for the first page
 // of quarantine.list (the filter's params plus "offset" 0 and "limit" pageSize(); the
 // agent allows up to 1000), and fetchMore() each host's next page. Each host lists
-// newest first; across hosts the rows are in reply order (a sort proxy over SortRole
-// sorts what is loaded).
+// newest first; across hosts the rows are in reply order until sort() (PagedListModel)
+// orders what is loaded.
 //
 // Hosts without a quarantine (back-ends: the agent's not_supported) have nothing to
 // show and are not errors, so the model can simply ask every host; setHosts() limits
@@ -91,6 +91,7 @@ protected:
     int rowHost(int row) const override;
     QString rowKey(int row) const override;
     int appendItems(int host, const QJsonArray& items, qint64 total) override;
+    void permuteRows(const std::vector<int>& order) override;
 
 private:
     struct Row {

@@ -207,6 +207,13 @@ void QueueModel::clearRows() {
     seen_ = QList<QSet<QString>>(hostNames().size());
 }
 
+void QueueModel::permuteRows(const std::vector<int>& order) {
+    std::deque<Row> sorted;
+    for (int row : order)
+        sorted.push_back(std::move(rows_[std::size_t(row)]));
+    rows_.swap(sorted);
+}
+
 int QueueModel::appendItems(int host, const QJsonArray& items, qint64 total) {
     if (host < 0)
         return 0;

@@ -6,7 +6,7 @@
 // page. So a queue of 100,000 messages costs one page per scroll to the end, never the
 // whole queue at once. A host without Postfix counts as an empty queue.
 //
-// Rows are in reply order, not sorted across hosts; a sort proxy over SortRole sorts
+// Rows are in reply order, not sorted across hosts, until sort() (PagedListModel) orders
 // what is loaded. A message that comes twice from one host (the queue moved between
 // pages) is kept once. setFilter() and refresh() start over.
 #pragma once
@@ -75,6 +75,7 @@ protected:
     int rowHost(int row) const override;
     QString rowKey(int row) const override;
     int appendItems(int host, const QJsonArray& items, qint64 total) override;
+    void permuteRows(const std::vector<int>& order) override;
 
 private:
     struct Row {

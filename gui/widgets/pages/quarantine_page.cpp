@@ -6,7 +6,6 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QMessageBox>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
 #include <QToolButton>
@@ -26,17 +25,15 @@ namespace mailng::gui {
 
 QuarantinePage::QuarantinePage(AgentCaller& caller, QWidget* parent)
     : Page(parent), caller_(caller), model_(new QuarantineModel(&caller, this)),
-      tracker_(new RefreshTracker(this)), proxy_(new QSortFilterProxyModel(this)),
+      tracker_(new RefreshTracker(this)),
       filterBar_(new QuarantineFilterBar(this)), splitter_(new QSplitter(Qt::Vertical, this)),
       table_(new QTableView(this)), detail_(new QuarantineDetail(caller, this)),
       summary_(new QLabel(this)) {
     tracker_->watch(model_);
     summary_->setWordWrap(true);
     connect(tracker_, &RefreshTracker::finished, this, &Page::refreshFinished);
-    proxy_->setSourceModel(model_);
-    proxy_->setSortRole(AgentTableModel::SortRole);
     table_->setObjectName(QStringLiteral("quarantineTable"));
-    table_->setModel(proxy_);
+    table_->setModel(model_); // the model sorts itself, off the GUI thread
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setAlternatingRowColors(true);
     table_->setWordWrap(false);
@@ -115,7 +112,7 @@ void QuarantinePage::restoreViewState(const QSettings& settings) {
 QMap<QString, QStringList> QuarantinePage::selectedFiles() const {
     QModelIndexList rows;
     for (const QModelIndex& index : table_->selectionModel()->selectedRows())
-        rows << proxy_->mapToSource(index);
+        rows << index;
     return model_->filesByHost(rows);
 }
 
@@ -123,7 +120,7 @@ QStringList QuarantinePage::selectedRecipients() const {
     QStringList recipients;
     for (const QModelIndex& index : table_->selectionModel()->selectedRows())
         for (const QString& address :
-             proxy_->mapToSource(index).data(QuarantineModel::RecipientsRole).toStringList())
+             index.data(QuarantineModel::RecipientsRole).toStringList())
             if (!recipients.contains(address))
                 recipients << address;
     return recipients;
@@ -193,10 +190,9 @@ void QuarantinePage::run(const QString& method, const QMap<QString, QStringList>
              });
 }
 
-void QuarantinePage::currentChanged(const QModelIndex& proxyIndex) {
-    QModelIndex source = proxy_->mapToSource(proxyIndex);
-    detail_->showMessage(source.data(AgentTableModel::HostRole).toString(),
-                         source.data(QuarantineModel::FileRole).toString());
+void QuarantinePage::currentChanged(const QModelIndex& index) {
+    detail_->showMessage(index.data(AgentTableModel::HostRole).toString(),
+                         index.data(QuarantineModel::FileRole).toString());
 }
 
 QMessageBox* QuarantinePage::pendingConfirmation() const {

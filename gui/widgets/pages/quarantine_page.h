@@ -12,7 +12,6 @@
 class QAction;
 class QLabel;
 class QMessageBox;
-class QSortFilterProxyModel;
 class QSplitter;
 class QTableView;
 
@@ -58,7 +57,7 @@ private:
     QStringList selectedRecipients() const;
     void run(const QString& method, const QMap<QString, QStringList>& files,
              const QJsonObject& extra, const std::function<QString(qint64)>& doneText);
-    void currentChanged(const QModelIndex& proxyIndex);
+    void currentChanged(const QModelIndex& index);
     void showResult(const QString& text, bool allFailed);
     void updateSummary();
     void setBusy(bool busy);
@@ -66,7 +65,6 @@ private:
     AgentCaller& caller_;
     QuarantineModel* model_;
     RefreshTracker* tracker_;
-    QSortFilterProxyModel* proxy_;
     QuarantineFilterBar* filterBar_;
     QSplitter* splitter_;
     QTableView* table_;

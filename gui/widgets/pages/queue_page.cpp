@@ -8,7 +8,6 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QMessageBox>
-#include <QSortFilterProxyModel>
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolButton>
@@ -47,13 +46,11 @@ QTableView* makeTable(QWidget* parent) {
 QueuePage::QueuePage(AgentCaller& caller, QWidget* parent)
     : Page(parent), caller_(caller), model_(new QueueModel(&caller, this)),
       shapeModel_(new QueueShapeModel(&caller, this)), tracker_(new RefreshTracker(this)),
-      proxy_(new QSortFilterProxyModel(this)), filterBar_(new QueueFilterBar(this)),
+      filterBar_(new QueueFilterBar(this)),
       tabs_(new QTabWidget(this)) {
     tracker_->watch(model_);
     tracker_->watch(shapeModel_);
     connect(tracker_, &RefreshTracker::finished, this, &Page::refreshFinished);
-    proxy_->setSourceModel(model_);
-    proxy_->setSortRole(AgentTableModel::SortRole);
     tabs_->addTab(buildMessagesTab(), tr("Messages"));
     tabs_->addTab(buildShapeTab(), tr("Shape by domain and age (qshape)"));
     auto* layout = new QVBoxLayout(this);
@@ -75,7 +72,7 @@ QWidget* QueuePage::buildMessagesTab() {
     auto* tab = new QWidget(this);
     table_ = makeTable(tab);
     table_->setObjectName(QStringLiteral("queueTable"));
-    table_->setModel(proxy_);
+    table_->setModel(model_); // the model sorts itself, off the GUI thread
     table_->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
     table_->setSortingEnabled(true);
     table_->setContextMenuPolicy(Qt::ActionsContextMenu);
@@ -216,9 +213,8 @@ void QueuePage::actOnSelection(QueueAction action) {
     QModelIndexList rows;
     int skipped = 0;
     for (const QModelIndex& index : table_->selectionModel()->selectedRows()) {
-        QModelIndex source = proxy_->mapToSource(index);
-        if (queueActionApplies(action, source.data(QueueModel::QueueNameRole).toString()))
-            rows << source;
+        if (queueActionApplies(action, index.data(QueueModel::QueueNameRole).toString()))
+            rows << index;
         else
             ++skipped;
     }
@@ -345,12 +341,11 @@ void QueuePage::updateSummary() {
     summary_->setToolTip(why.join(QLatin1Char('\n')));
 }
 
-void QueuePage::showMessage(const QModelIndex& proxyIndex) {
-    QModelIndex source = proxy_->mapToSource(proxyIndex);
-    if (!source.isValid())
+void QueuePage::showMessage(const QModelIndex& index) {
+    if (!index.isValid())
         return;
-    auto* viewer = new MessageViewerDialog(caller_, model_->hostAt(source.row()),
-                                           model_->queueIdAt(source.row()), this);
+    auto* viewer = new MessageViewerDialog(caller_, model_->hostAt(index.row()),
+                                           model_->queueIdAt(index.row()), this);
     viewer->show();
 }
 

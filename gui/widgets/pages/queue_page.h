@@ -17,7 +17,6 @@ class QComboBox;
 class QCheckBox;
 class QLabel;
 class QMessageBox;
-class QSortFilterProxyModel;
 class QTabWidget;
 class QTableView;
 
@@ -68,14 +67,13 @@ private:
     void run(QueueAction action, const QMap<QString, QJsonObject>& paramsByHost);
     void showResult(const QString& text, bool allFailed);
     void updateSummary();
-    void showMessage(const QModelIndex& proxyIndex);
+    void showMessage(const QModelIndex& index);
     void setBusy(bool busy);
 
     AgentCaller& caller_;
     QueueModel* model_;
     QueueShapeModel* shapeModel_;
     RefreshTracker* tracker_;
-    QSortFilterProxyModel* proxy_;
     QueueFilterBar* filterBar_;
     QTabWidget* tabs_;
     QTableView* table_ = nullptr;
