@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "model_format.h"
-#include "release_in_background.h"
+#include "release_in_slices.h"
 
 namespace mailng::gui {
 
@@ -209,7 +209,7 @@ QJsonObject QuarantineModel::listParams() const {
 }
 
 void QuarantineModel::clearRows() {
-    releaseInBackground(rows_, seen_);
+    releaseInSlices(this, rows_, seen_);
     seen_ = QList<QSet<QString>>(hostNames().size());
 }
 

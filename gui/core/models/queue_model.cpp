@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "model_format.h"
-#include "release_in_background.h"
+#include "release_in_slices.h"
 
 namespace mailng::gui {
 namespace {
@@ -203,7 +203,7 @@ QJsonObject QueueModel::listParams() const {
 }
 
 void QueueModel::clearRows() {
-    releaseInBackground(rows_, seen_);
+    releaseInSlices(this, rows_, seen_);
     seen_ = QList<QSet<QString>>(hostNames().size());
 }
 
