@@ -22,6 +22,7 @@
 #include <QJsonArray>
 #include <QMap>
 
+#include <deque>
 #include <vector>
 
 #include "agent_table_model.h"
@@ -73,6 +74,14 @@ protected:
     /// order[i]. `order` is a permutation of 0..rowCount()-1. Called between
     /// layoutAboutToBeChanged and layoutChanged.
     virtual void permuteRows(const std::vector<int>& order) = 0;
+    /// permuteRows() for rows kept in a std::deque.
+    template <typename Row>
+    static void permute(std::deque<Row>& rows, const std::vector<int>& order) {
+        std::deque<Row> sorted;
+        for (int row : order)
+            sorted.push_back(std::move(rows[std::size_t(row)]));
+        rows.swap(sorted);
+    }
 
     /// The hosts of the current refresh; rows refer to them by index.
     const QStringList& hostNames() const { return hostNames_; }

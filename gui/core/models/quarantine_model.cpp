@@ -214,10 +214,7 @@ void QuarantineModel::clearRows() {
 }
 
 void QuarantineModel::permuteRows(const std::vector<int>& order) {
-    std::deque<Row> sorted;
-    for (int row : order)
-        sorted.push_back(std::move(rows_[std::size_t(row)]));
-    rows_.swap(sorted);
+    permute(rows_, order);
 }
 
 int QuarantineModel::appendItems(int host, const QJsonArray& items, qint64) {

@@ -208,10 +208,7 @@ void QueueModel::clearRows() {
 }
 
 void QueueModel::permuteRows(const std::vector<int>& order) {
-    std::deque<Row> sorted;
-    for (int row : order)
-        sorted.push_back(std::move(rows_[std::size_t(row)]));
-    rows_.swap(sorted);
+    permute(rows_, order);
 }
 
 int QueueModel::appendItems(int host, const QJsonArray& items, qint64 total) {
